@@ -1,0 +1,117 @@
+/**
+ * Configuration: the environment, read once here and validated at start. No other file reads
+ * `process.env`. A bad value stops the process with a message that names the variable.
+ */
+import path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Where the embedded database, blobs and the lock file live. */
+  dataDir: string;
+  /** PostgreSQL connection string; absent means the embedded PGlite under `dataDir`. */
+  databaseUrl: string | undefined;
+  logLevel: LogLevel;
+  /** The URL citizens and staff reach the platform at; used in links, OpenAPI and (later) OIDC issuer. */
+  publicUrl: string;
+  /** An operator's own copy of the holiday schedule; absent means the bundled one. */
+  calendarFile: string | undefined;
+  /** Largest JSON request body accepted, in bytes. */
+  bodyLimitBytes: number;
+  /** Largest single file accepted by the blob store, in bytes. */
+  maxUploadBytes: number;
+  /** Seed the demo district on a fresh embedded data dir. */
+  seedDemoOnFreshStart: boolean;
+  /** How long in-flight requests may take to finish after SIGTERM, in milliseconds. */
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, problem: string) {
+    super(`configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+    this.variable = variable;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads and validates the configuration from an environment (the process's by default).
+ * @example const config = loadConfig({ PORT: '8080' });
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const host = text(env, 'HOST', '0.0.0.0');
+  const dataDir = path.resolve(text(env, 'HUITONG_DATA_DIR', './data'));
+  const databaseUrl = optionalUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const publicUrl = optionalUrl(env, 'HUITONG_PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
+  const logLevel = oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info');
+  const calendarFile = env.HUITONG_CALENDAR_FILE ? path.resolve(env.HUITONG_CALENDAR_FILE) : undefined;
+  return {
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    logLevel,
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    calendarFile,
+    bodyLimitBytes: integer(env, 'HUITONG_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    maxUploadBytes: integer(env, 'HUITONG_MAX_UPLOAD_BYTES', 100 * 1024 * 1024, 1024, 10 * 1024 * 1024 * 1024),
+    seedDemoOnFreshStart: boolean(env, 'HUITONG_DEMO_SEED', true),
+    shutdownGraceMs: integer(env, 'HUITONG_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+  };
+}
+
+function text(env: Env, name: string, fallback: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (value.trim() !== value) throw new ConfigError(name, 'must not start or end with spaces');
+  return value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d+$/.test(value)) throw new ConfigError(name, `must be a whole number, got "${value}"`);
+  const parsed = Number(value);
+  if (parsed < min || parsed > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${parsed}`);
+  return parsed;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new ConfigError(name, `must be true or false, got "${value}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${value}"`);
+  }
+  return value as T;
+}
+
+function optionalUrl(env: Env, name: string, protocols: string[]): string | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    // Never echo the value: a connection string carries a password.
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got ${url.protocol}`);
+  }
+  return value;
+}

@@ -1,0 +1,90 @@
+/**
+ * The `huitong` command: serve, migrate, seed, audit verify. One binary for every role.
+ */
+import { Command, Option } from 'commander';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './platform/db/database.js';
+import { migrate } from './platform/db/migrations.js';
+import { DomainError } from './platform/errors.js';
+import { translate } from './platform/i18n/messages.js';
+import { openRuntime, VERSION } from './runtime.js';
+
+const program = new Command()
+  .name('huitong')
+  .description('汇通电子政务集成平台 Huitong e-government integration platform')
+  .version(VERSION)
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('start the platform: HTTP server and background workers (migrates first)')
+  .addOption(
+    new Option('--role <role>', 'which part of the platform this process runs')
+      .choices(['all', 'web', 'worker'])
+      .default('all'),
+  )
+  .action(async (options: { role: 'all' | 'web' | 'worker' }) => {
+    const config = loadConfig();
+    const runtime = await openRuntime(config, { migrate: true });
+    const app = await buildApp(runtime);
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      app.log.info({ signal }, 'shutting down');
+      const forced = setTimeout(() => {
+        app.log.error('shutdown took longer than the grace period; exiting');
+        process.exit(1);
+      }, config.shutdownGraceMs).unref();
+      await app.close();
+      await runtime.close();
+      clearTimeout(forced);
+      process.exit(0);
+    };
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
+    await app.listen({ port: config.port, host: config.host });
+    app.log.info({ role: options.role, engine: runtime.database.engine, version: VERSION }, 'huitong ready');
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations, then exit')
+  .action(async () => {
+    const config = loadConfig();
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    try {
+      const report = await migrate(database, {
+        onApplied: (migration, index, total) =>
+          console.log(`[${index}/${total}] ${migration.version}-${migration.name}`),
+      });
+      console.log(
+        report.applied.length
+          ? `applied ${report.applied.length} migration(s)`
+          : `up to date (${report.alreadyApplied} applied)`,
+      );
+    } finally {
+      await database.close();
+    }
+  });
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    if (error instanceof DomainError) {
+      console.error(
+        `${translate(error.code, 'zh-CN', error.params)}\n${translate(`${error.code}.detail`, 'en', error.params)}`,
+      );
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+await main();

@@ -1,0 +1,97 @@
+/**
+ * The platform's one storage handle: PGlite by default (embedded, under the data dir), PostgreSQL
+ * when DATABASE_URL is set. Both speak the same SQL through Kysely; each module views the handle
+ * through its own table types with `tablesOf`.
+ */
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import { type DataDirLock, lockDataDir } from './data-dir-lock.js';
+import { PGliteDialect } from './pglite-dialect.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: the shared handle is untyped; modules type it with `tablesOf`.
+export type AnyKysely = Kysely<any>;
+
+/** A query executor: the database handle or a transaction. Repositories take one of these. */
+export type Executor = AnyKysely;
+
+export type Engine = 'pglite' | 'postgres';
+
+export interface Database {
+  readonly engine: Engine;
+  readonly kysely: AnyKysely;
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: Transaction<unknown>) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL connection string; when absent, PGlite. */
+  databaseUrl?: string | undefined;
+  /** PGlite's home; absent means in memory (tests). */
+  dataDir?: string | undefined;
+  /** Connections in the PostgreSQL pool. */
+  poolSize?: number;
+}
+
+/**
+ * Views a handle through a module's table types.
+ * @example const db = tablesOf<DirectoryTables>(database.kysely);
+ */
+export function tablesOf<Tables>(executor: AnyKysely | Transaction<unknown>): Kysely<Tables> {
+  return executor as unknown as Kysely<Tables>;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPGlite(options.dataDir);
+}
+
+async function openPostgres(databaseUrl: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: poolSize,
+    // bigint as number, as PGlite returns it: ids and counts stay far below 2^53.
+    types: { getTypeParser: (oid, format) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format)) },
+  });
+  const kysely: AnyKysely = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  return wrap('postgres', kysely, async () => {
+    await kysely.destroy();
+  });
+}
+
+async function openPGlite(dataDir: string | undefined): Promise<Database> {
+  let lock: DataDirLock | undefined;
+  if (dataDir) lock = await lockDataDir(dataDir);
+  try {
+    const pglite = dataDir ? new PGlite(path.join(dataDir, 'pgdata')) : new PGlite();
+    await pglite.waitReady;
+    const kysely: AnyKysely = new Kysely({ dialect: new PGliteDialect(pglite) });
+    return wrap('pglite', kysely, async () => {
+      await kysely.destroy();
+      await pglite.close();
+      await lock?.release();
+    });
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+}
+
+function wrap(engine: Engine, kysely: AnyKysely, close: () => Promise<void>): Database {
+  let closed: Promise<void> | undefined;
+  return {
+    engine,
+    kysely,
+    transaction: (work) => kysely.transaction().execute(work as (tx: Transaction<unknown>) => Promise<never>),
+    async ping() {
+      await sql`select 1`.execute(kysely);
+    },
+    close() {
+      closed ??= close();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * The running platform: configuration, storage and the shared services every module is handed,
+ * opened in one place and closed in reverse order. The HTTP app (app.ts), the CLI (main.ts) and
+ * the tests all start from here.
+ */
+import { readFileSync } from 'node:fs';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Config } from './config.js';
+import { type Database, openDatabase } from './platform/db/database.js';
+import { migrate } from './platform/db/migrations.js';
+
+export interface Runtime {
+  version: string;
+  config: Config;
+  database: Database;
+  /** HTTP plugins of the modules and web shells, registered by buildApp in this order. */
+  routes: FastifyPluginAsync[];
+  close(): Promise<void>;
+}
+
+export interface OpenRuntimeOptions {
+  /** Apply pending migrations on open (serve does; `huitong migrate` does it itself). */
+  migrate?: boolean;
+  /** An already open database (tests); otherwise opened from the configuration. */
+  database?: Database;
+}
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export async function openRuntime(config: Config, options: OpenRuntimeOptions = {}): Promise<Runtime> {
+  const database =
+    options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const closers: Array<() => Promise<void>> = [];
+  if (!options.database) closers.push(() => database.close());
+  try {
+    if (options.migrate ?? true) await migrate(database);
+    const routes: FastifyPluginAsync[] = [];
+    return {
+      version: VERSION,
+      config,
+      database,
+      routes,
+      async close() {
+        for (const close of closers.reverse()) await close();
+      },
+    };
+  } catch (error) {
+    for (const close of closers.reverse()) await close();
+    throw error;
+  }
+}
