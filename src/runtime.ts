@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from './config.js';
+import { loadCalendar, type WorkingDayCalendar } from './platform/calendar/working-days.js';
 import { type Database, openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrations.js';
 
@@ -13,6 +14,8 @@ export interface Runtime {
   version: string;
   config: Config;
   database: Database;
+  /** Working days for deadlines: the bundled holiday schedule or the operator's own. */
+  calendar: WorkingDayCalendar;
   /** HTTP plugins of the modules and web shells, registered by buildApp in this order. */
   routes: FastifyPluginAsync[];
   close(): Promise<void>;
@@ -35,12 +38,14 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
   const closers: Array<() => Promise<void>> = [];
   if (!options.database) closers.push(() => database.close());
   try {
+    const calendar = await loadCalendar(config.calendarFile);
     if (options.migrate ?? true) await migrate(database);
     const routes: FastifyPluginAsync[] = [];
     return {
       version: VERSION,
       config,
       database,
+      calendar,
       routes,
       async close() {
         for (const close of closers.reverse()) await close();
