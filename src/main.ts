@@ -4,6 +4,7 @@
 import { Command, Option } from 'commander';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { auditCommand } from './platform/audit/audit.command.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrations.js';
 import { DomainError } from './platform/errors.js';
@@ -52,8 +53,7 @@ program
   .command('migrate')
   .description('apply pending database migrations, then exit')
   .action(async () => {
-    const config = loadConfig();
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const database = await openConfiguredDatabase();
     try {
       const report = await migrate(database, {
         onApplied: (migration, index, total) =>
@@ -68,6 +68,13 @@ program
       await database.close();
     }
   });
+
+function openConfiguredDatabase() {
+  const config = loadConfig();
+  return openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+}
+
+program.addCommand(auditCommand(openConfiguredDatabase));
 
 async function main(): Promise<void> {
   try {

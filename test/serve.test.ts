@@ -55,7 +55,7 @@ describe('huitong serve', () => {
 
   it('publishes its OpenAPI description', async () => {
     const response = await fetch(`${baseUrl}/docs/json`);
-    expect((await response.json()).openapi).toMatch(/^3\./);
+    expect(((await response.json()) as { openapi: string }).openapi).toMatch(/^3\./);
   });
 
   it('refuses a second process on the same embedded data dir with a clear error', async () => {
