@@ -4,8 +4,11 @@
  * the tests all start from here.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from './config.js';
+import type { BlobStore } from './platform/blobs/blob-store.js';
+import { FsBlobStore } from './platform/blobs/fs-blob-store.js';
 import { loadCalendar, type WorkingDayCalendar } from './platform/calendar/working-days.js';
 import { type Database, openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrations.js';
@@ -16,6 +19,8 @@ export interface Runtime {
   database: Database;
   /** Working days for deadlines: the bundled holiday schedule or the operator's own. */
   calendar: WorkingDayCalendar;
+  /** Content-addressed file store for attachments, payloads and archive packages. */
+  blobs: BlobStore;
   /** HTTP plugins of the modules and web shells, registered by buildApp in this order. */
   routes: FastifyPluginAsync[];
   close(): Promise<void>;
@@ -40,12 +45,14 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
   try {
     const calendar = await loadCalendar(config.calendarFile);
     if (options.migrate ?? true) await migrate(database);
+    const blobs = new FsBlobStore(path.join(config.dataDir, 'blobs'), { maxBytes: config.maxUploadBytes });
     const routes: FastifyPluginAsync[] = [];
     return {
       version: VERSION,
       config,
       database,
       calendar,
+      blobs,
       routes,
       async close() {
         for (const close of closers.reverse()) await close();
