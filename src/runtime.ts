@@ -12,6 +12,7 @@ import { FsBlobStore } from './platform/blobs/fs-blob-store.js';
 import { loadCalendar, type WorkingDayCalendar } from './platform/calendar/working-days.js';
 import { type Database, openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrations.js';
+import { WORKBENCH_ASSETS_DIR, workbenchRoutes } from './web/workbench.routes.js';
 
 export interface Runtime {
   version: string;
@@ -46,7 +47,7 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
     const calendar = await loadCalendar(config.calendarFile);
     if (options.migrate ?? true) await migrate(database);
     const blobs = new FsBlobStore(path.join(config.dataDir, 'blobs'), { maxBytes: config.maxUploadBytes });
-    const routes: FastifyPluginAsync[] = [];
+    const routes: FastifyPluginAsync[] = [workbenchRoutes({ assetsDir: WORKBENCH_ASSETS_DIR })];
     return {
       version: VERSION,
       config,

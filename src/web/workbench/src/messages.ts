@@ -1,0 +1,54 @@
+/**
+ * The workbench's message catalogue, Chinese first, English second, in the same shape as the
+ * server's (`src/platform/i18n/messages.ts`). Keys are typed, so a missing message is a compile error.
+ * Placeholders are `{name}`.
+ */
+
+export type Locale = 'zh-CN' | 'en';
+export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
+
+interface Message {
+  zh: string;
+  en: string;
+}
+
+const messages = {
+  'app.title': { zh: '汇通工作台', en: 'Huitong Workbench' },
+  'app.name': { zh: '汇通 · 工作台', en: 'Huitong Workbench' },
+  'app.skip_to_content': { zh: '跳到主要内容', en: 'Skip to main content' },
+  'app.language': { zh: '界面语言', en: 'Interface language' },
+  'nav.label': { zh: '主导航', en: 'Main navigation' },
+  'nav.dashboard': { zh: '工作台首页', en: 'Dashboard' },
+  'nav.api_docs': { zh: '接口文档', en: 'API documentation' },
+  'nav.portal': { zh: '门户网站', en: 'Public portal' },
+  'dashboard.title': { zh: '工作台首页', en: 'Dashboard' },
+  'dashboard.empty': {
+    zh: '业务模块启用后将显示在这里。',
+    en: 'Modules will appear here as they are enabled.',
+  },
+  'status.title': { zh: '平台状态', en: 'Platform status' },
+  'status.refresh': { zh: '刷新', en: 'Refresh' },
+  'status.loading': { zh: '正在检查…', en: 'Checking…' },
+  'status.database': { zh: '数据库', en: 'Database' },
+  'status.engine': { zh: '数据库引擎', en: 'Database engine' },
+  'status.migrations': { zh: '数据库迁移', en: 'Database migrations' },
+  'status.version': { zh: '版本', en: 'Version' },
+  'status.ok': { zh: '正常', en: 'OK' },
+  'status.unavailable': { zh: '不可用', en: 'Unavailable' },
+  'status.unknown': { zh: '未知', en: 'Unknown' },
+  'status.engine.pglite': { zh: 'PGlite（内嵌）', en: 'PGlite (embedded)' },
+  'status.engine.postgres': { zh: 'PostgreSQL', en: 'PostgreSQL' },
+  'status.checked_at': { zh: '检查于 {time}', en: 'Checked at {time}' },
+  'not_found.title': { zh: '页面不存在', en: 'Page not found' },
+  'not_found.detail': { zh: '地址 {path} 没有对应的页面。', en: 'There is no page at {path}.' },
+  'not_found.back': { zh: '返回工作台首页', en: 'Back to the dashboard' },
+} satisfies Record<string, Message>;
+
+export type MessageKey = keyof typeof messages;
+
+/** The text of `key` in `locale`, with `{param}` placeholders filled. */
+export function translate(key: MessageKey, locale: Locale, params: Record<string, string | number> = {}): string {
+  const message: Message = messages[key];
+  const template = locale === 'en' ? message.en : message.zh;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
