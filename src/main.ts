@@ -4,6 +4,7 @@
 import { Command, Option } from 'commander';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { seedCommand } from './modules/directory/index.js';
 import { auditCommand } from './platform/audit/audit.command.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrations.js';
@@ -74,6 +75,18 @@ function openConfiguredDatabase() {
   return openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 }
 
+async function openMigratedDatabase() {
+  const database = await openConfiguredDatabase();
+  try {
+    await migrate(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
+
+program.addCommand(seedCommand(openMigratedDatabase));
 program.addCommand(auditCommand(openConfiguredDatabase));
 
 async function main(): Promise<void> {

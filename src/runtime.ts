@@ -7,11 +7,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from './config.js';
+import { directoryRoutes, seedDemoOrganisation } from './modules/directory/index.js';
 import type { BlobStore } from './platform/blobs/blob-store.js';
 import { FsBlobStore } from './platform/blobs/fs-blob-store.js';
 import { loadCalendar, type WorkingDayCalendar } from './platform/calendar/working-days.js';
 import { type Database, openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrations.js';
+import { portalRoutes } from './web/portal/portal.routes.js';
 import { WORKBENCH_ASSETS_DIR, workbenchRoutes } from './web/workbench.routes.js';
 
 export interface Runtime {
@@ -45,9 +47,18 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
   if (!options.database) closers.push(() => database.close());
   try {
     const calendar = await loadCalendar(config.calendarFile);
-    if (options.migrate ?? true) await migrate(database);
+    if (options.migrate ?? true) {
+      const report = await migrate(database);
+      // A fresh embedded data dir is someone trying the platform: give them the demo district.
+      const fresh = report.alreadyApplied === 0 && database.engine === 'pglite' && !options.database;
+      if (fresh && config.seedDemoOnFreshStart) await seedDemoOrganisation(database);
+    }
     const blobs = new FsBlobStore(path.join(config.dataDir, 'blobs'), { maxBytes: config.maxUploadBytes });
-    const routes: FastifyPluginAsync[] = [workbenchRoutes({ assetsDir: WORKBENCH_ASSETS_DIR })];
+    const routes: FastifyPluginAsync[] = [
+      directoryRoutes({ database }),
+      portalRoutes({ database }),
+      workbenchRoutes({ assetsDir: WORKBENCH_ASSETS_DIR }),
+    ];
     return {
       version: VERSION,
       config,

@@ -34,6 +34,9 @@ function start(extraEnv: Record<string, string> = {}) {
 }
 
 beforeAll(async () => {
+  // Build first (when stale), here in the hook with its long timeout, not inside a test.
+  const { ensureBuilt } = await import('../scripts/build.js');
+  await ensureBuilt({ quiet: true });
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'huitong-serve-'));
   const first = start();
   server = first.child;
@@ -45,7 +48,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-describe('huitong serve', () => {
+describe('huitong serve', { timeout: 120_000 }, () => {
   it('is live and ready on a fresh embedded data dir', async () => {
     expect((await fetch(`${baseUrl}/healthz`)).status).toBe(200);
     const ready = await fetch(`${baseUrl}/readyz`);

@@ -17,11 +17,11 @@ beforeAll(async () => {
   await mkdir(path.join(assetsDir, 'assets'));
   await writeFile(path.join(assetsDir, 'index.html'), INDEX_HTML);
   await writeFile(path.join(assetsDir, 'assets', 'index-abc123.js'), ASSET);
-  built = await createTestPlatform();
-  built.app.register(workbenchRoutes({ assetsDir }));
+  built = await createTestPlatform({ routes: () => [workbenchRoutes({ assetsDir })] });
   await built.app.ready();
-  unbuilt = await createTestPlatform();
-  unbuilt.app.register(workbenchRoutes({ assetsDir: path.join(assetsDir, 'no-such-build') }));
+  unbuilt = await createTestPlatform({
+    routes: () => [workbenchRoutes({ assetsDir: path.join(assetsDir, 'no-such-build') })],
+  });
   await unbuilt.app.ready();
 });
 

@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { FastifyPluginAsync } from 'fastify';
 import { type App, buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
@@ -14,11 +15,24 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-export async function createTestPlatform(env: Record<string, string> = {}): Promise<TestPlatform> {
+export interface TestPlatformOptions {
+  /** Environment variables on top of the test defaults. */
+  env?: Record<string, string>;
+  /** The HTTP plugins to serve instead of the runtime's own (to test one plugin with other options). */
+  routes?: (runtime: Runtime) => FastifyPluginAsync[];
+}
+
+export async function createTestPlatform(options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'huitong-test-'));
   const testDatabase = await createTestDatabase({ migrate: false });
-  const config = loadConfig({ HUITONG_DATA_DIR: dataDir, LOG_LEVEL: 'silent', HUITONG_DEMO_SEED: 'false', ...env });
+  const config = loadConfig({
+    HUITONG_DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    HUITONG_DEMO_SEED: 'false',
+    ...options.env,
+  });
   const runtime = await openRuntime(config, { database: testDatabase.database, migrate: true });
+  if (options.routes) runtime.routes.splice(0, runtime.routes.length, ...options.routes(runtime));
   const app = await buildApp(runtime, { logger: false });
   return {
     app,

@@ -1,0 +1,55 @@
+/** The directory's messages: its errors and the seed command's output, Chinese first. */
+import { registerMessages } from '../../platform/i18n/messages.js';
+
+registerMessages({
+  'directory.org_unit_not_found': { zh: '机构不存在', en: 'Organisation unit not found' },
+  'directory.org_unit_not_found.detail': { zh: '没有代码为 {code} 的机构。', en: 'There is no unit with code {code}.' },
+  'directory.org_unit_invalid': { zh: '机构信息不符合要求', en: 'The organisation unit is not valid' },
+  'directory.org_unit_invalid.detail': {
+    zh: '有 {count} 处不符合要求，见 errors。',
+    en: '{count} field(s) failed validation; see errors.',
+  },
+  'directory.parent_not_found': { zh: '上级机构不存在', en: 'Parent unit not found' },
+  'directory.parent_not_found.detail': {
+    zh: '机构 {code} 的上级机构 {parentCode} 不存在。',
+    en: 'The parent {parentCode} of unit {code} does not exist.',
+  },
+  'directory.parent_kind_mismatch': { zh: '上级机构类型不符', en: 'The parent is of the wrong kind' },
+  'directory.parent_kind_mismatch.detail': {
+    zh: '{kind} 类机构 {code} 不能隶属于 {parentKind} 类机构 {parentCode}。',
+    en: 'Unit {code} ({kind}) cannot hang under {parentCode} ({parentKind}).',
+  },
+  'directory.children_kind_mismatch': { zh: '下级机构类型不符', en: 'A child is of the wrong kind' },
+  'directory.children_kind_mismatch.detail': {
+    zh: '机构 {code} 改为 {kind} 类后，其下级 {childCode}（{childKind} 类）将无法隶属于它。',
+    en: 'As a {kind}, unit {code} could not keep its child {childCode} ({childKind}).',
+  },
+  'directory.org_unit_cycle': { zh: '机构隶属关系形成循环', en: 'The move would make a cycle' },
+  'directory.org_unit_cycle.detail': {
+    zh: '{parentCode} 隶属于 {code}，{code} 不能再隶属于它。',
+    en: '{parentCode} is below {code}, so {code} cannot be placed under it.',
+  },
+  'directory.root_exists': { zh: '区级机构已存在', en: 'The district already exists' },
+  'directory.root_exists.detail': {
+    zh: '机构树只有一个根：区 {rootCode}。{code} 不能再作为根。',
+    en: 'The tree has one root, the district {rootCode}; {code} cannot be a second one.',
+  },
+  'directory.parent_dissolved': { zh: '上级机构已撤销', en: 'The parent unit is dissolved' },
+  'directory.parent_dissolved.detail': {
+    zh: '上级机构 {parentCode} 已撤销，机构 {code} 不能在其下保持有效。',
+    en: 'The parent {parentCode} is dissolved, so unit {code} cannot be active under it.',
+  },
+  'directory.active_children': { zh: '仍有有效的下级机构', en: 'The unit still has active children' },
+  'directory.active_children.detail': {
+    zh: '机构 {code} 下的 {childCode} 仍有效，请先撤销或迁移下级机构。',
+    en: 'Unit {code} still has the active child {childCode}: dissolve or move it first.',
+  },
+  'directory.seed.summary': {
+    zh: '演示区“{districtNameZh}”：共 {units} 个机构（{departments} 个部门、{townsAndStreets} 个镇和街道、{serviceCentres} 个服务中心）；新增 {created}，更新 {updated}，未变 {unchanged}。',
+    en: 'Demo district "{districtNameEn}": {units} units ({departments} departments, {townsAndStreets} towns and streets, {serviceCentres} service centres); {created} created, {updated} updated, {unchanged} unchanged.',
+  },
+  'directory.seed.nothing_to_seed': {
+    zh: '目前只有演示数据可以载入：请使用 huitong seed --demo。',
+    en: 'The demo district is the only thing to seed so far: run huitong seed --demo.',
+  },
+});

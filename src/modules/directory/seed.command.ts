@@ -1,0 +1,52 @@
+/**
+ * `huitong seed --demo`: loads the demo district, with a progress bar on a terminal and a summary
+ * line in Chinese and English. Without `--demo` there is nothing else to seed yet: it says so and
+ * exits 2 (a usage error), so a script that forgot the flag does not pass silently.
+ */
+import { SingleBar } from 'cli-progress';
+import { Command } from 'commander';
+import type { Database } from '../../platform/db/database.js';
+import { translate } from '../../platform/i18n/messages.js';
+import './directory.messages.js';
+import { seedDemoOrganisation } from './demo-seed.service.js';
+
+/**
+ * The `seed` subcommand. `openDatabase` opens a migrated database; the command closes it.
+ * @example program.addCommand(seedCommand(() => openMigratedDatabase(loadConfig())));
+ */
+export function seedCommand(openDatabase: () => Promise<Database>): Command {
+  return new Command('seed')
+    .description('load demonstration data into the database (idempotent)')
+    .option('--demo', 'the fictional Huitong District: 47 departments, 23 towns and streets, the 1+23 service centres')
+    .action(async (options: { demo?: boolean }, command: Command) => {
+      if (!options.demo) {
+        command.error(bilingual('directory.seed.nothing_to_seed'), {
+          exitCode: 2,
+          code: 'huitong.seed.nothing_to_seed',
+        });
+      }
+      const database = await openDatabase();
+      // A bar only for a person watching: in a log file or a pipe it would be noise.
+      const bar = process.stderr.isTTY ? new SingleBar({ stream: process.stderr, hideCursor: true }) : undefined;
+      let started = false;
+      try {
+        const report = await seedDemoOrganisation(database, {
+          onProgress: ({ done, total }) => {
+            if (started) bar?.update(done);
+            else bar?.start(total, done);
+            started = true;
+          },
+        });
+        bar?.stop();
+        command.configureOutput().writeOut?.(`${bilingual('directory.seed.summary', { ...report })}\n`);
+      } finally {
+        bar?.stop();
+        await database.close();
+      }
+    });
+}
+
+/** Chinese first, English on the next line, as the CLI speaks to operators of either. */
+function bilingual(key: string, params: Record<string, unknown> = {}): string {
+  return `${translate(key, 'zh-CN', params)}\n${translate(key, 'en', params)}`;
+}
