@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { NotFoundError } from './platform/errors.js';
 import { healthRoutes } from './platform/http/health.routes.js';
 import { problemFrom, sendProblem } from './platform/http/problem.js';
+import { problemTypeRoutes } from './platform/http/problem-types.routes.js';
 import { REQUEST_ID_HEADER, requestIdOf } from './platform/http/request-id.js';
 import { logRedactPaths } from './platform/logging.js';
 import type { Runtime } from './runtime.js';
@@ -77,6 +78,7 @@ export async function buildApp(runtime: Runtime, options: BuildAppOptions = {}):
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   await app.register(healthRoutes, { database: runtime.database });
+  await app.register(problemTypeRoutes);
   for (const register of runtime.routes) await app.register(register);
 
   return app;

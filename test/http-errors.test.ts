@@ -110,6 +110,24 @@ describe('problem+json', () => {
   });
 });
 
+describe('problem types', () => {
+  it('describes a problem type at its type URI, in both languages', async () => {
+    const problem = (await platform.app.inject('/nowhere')).json();
+    const response = await platform.app.inject(problem.type);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      code: 'http.route_not_found',
+      title: { zh: '没有这个地址', en: 'No such route' },
+      detail: { en: '{method} {url} does not exist.' },
+    });
+  });
+
+  it('answers an unknown or malformed problem type with a problem', async () => {
+    expect((await platform.app.inject('/problems/no.such_problem')).json().code).toBe('http.problem_type_unknown');
+    expect((await platform.app.inject('/problems/..%2Fetc')).statusCode).toBe(422);
+  });
+});
+
 describe('request ids, headers and OpenAPI', () => {
   it('keeps a sane incoming request id and replaces a bad one', async () => {
     const kept = await platform.app.inject({ url: '/healthz', headers: { 'x-request-id': 'gateway-1234abcd' } });

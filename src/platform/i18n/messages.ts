@@ -34,6 +34,11 @@ export function hasMessage(key: string): boolean {
   return catalogue.has(key);
 }
 
+/** Both languages of a message, or undefined when the key is unknown. */
+export function messageOf(key: string): Message | undefined {
+  return catalogue.get(key);
+}
+
 /** The text of `key` in `locale` with `{param}` placeholders filled; the key itself when it is unknown. */
 export function translate(key: string, locale: Locale, params: Record<string, unknown> = {}): string {
   const message = catalogue.get(key);
