@@ -29,6 +29,8 @@ program
   .action(async (options: { role: 'all' | 'web' | 'worker' }) => {
     const config = loadConfig();
     const runtime = await openRuntime(config, { migrate: true });
+    // A worker serves only health and docs, for its orchestrator; the pages and APIs are the web role's.
+    if (options.role === 'worker') runtime.routes.splice(0);
     const app = await buildApp(runtime);
     let stopping = false;
     const stop = async (signal: string) => {
@@ -47,6 +49,7 @@ program
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
     await app.listen({ port: config.port, host: config.host });
+    if (options.role !== 'web') runtime.events.start();
     app.log.info({ role: options.role, engine: runtime.database.engine, version: VERSION }, 'huitong ready');
   });
 

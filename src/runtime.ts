@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
+import { pino } from 'pino';
 import type { Config } from './config.js';
 import { directoryRoutes, seedDemoOrganisation } from './modules/directory/index.js';
 import type { BlobStore } from './platform/blobs/blob-store.js';
@@ -13,6 +14,8 @@ import { FsBlobStore } from './platform/blobs/fs-blob-store.js';
 import { loadCalendar, type WorkingDayCalendar } from './platform/calendar/working-days.js';
 import { type Database, openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrations.js';
+import { EventDispatcher } from './platform/events/dispatcher.js';
+import { logRedactPaths } from './platform/logging.js';
 import { portalRoutes } from './web/portal/portal.routes.js';
 import { WORKBENCH_ASSETS_DIR, workbenchRoutes } from './web/workbench.routes.js';
 
@@ -24,6 +27,8 @@ export interface Runtime {
   calendar: WorkingDayCalendar;
   /** Content-addressed file store for attachments, payloads and archive packages. */
   blobs: BlobStore;
+  /** Domain events from the outbox to in-process subscribers; modules subscribe before `start()`. */
+  events: EventDispatcher;
   /** HTTP plugins of the modules and web shells, registered by buildApp in this order. */
   routes: FastifyPluginAsync[];
   close(): Promise<void>;
@@ -53,6 +58,10 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
       const fresh = report.alreadyApplied === 0 && database.engine === 'pglite' && !options.database;
       if (fresh && config.seedDemoOnFreshStart) await seedDemoOrganisation(database);
     }
+    const events = new EventDispatcher(database, {
+      logger: pino({ level: config.logLevel, redact: logRedactPaths }).child({ component: 'events' }),
+    });
+    closers.push(() => events.stop()); // after the database's closer, so it runs first
     const blobs = new FsBlobStore(path.join(config.dataDir, 'blobs'), { maxBytes: config.maxUploadBytes });
     const routes: FastifyPluginAsync[] = [
       directoryRoutes({ database }),
@@ -65,6 +74,7 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
       database,
       calendar,
       blobs,
+      events,
       routes,
       async close() {
         for (const close of closers.reverse()) await close();

@@ -56,6 +56,9 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
     // bigint as number, as PGlite returns it: ids and counts stay far below 2^53.
     types: { getTypeParser: (oid, format) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format)) },
   });
+  // An idle connection can die under the pool (server restart, an administrator's terminate): the pool
+  // drops it and the next query gets a fresh one. Without a listener that error would end the process.
+  pool.on('error', () => {});
   const kysely: AnyKysely = new Kysely({ dialect: new PostgresDialect({ pool }) });
   return wrap('postgres', kysely, async () => {
     await kysely.destroy();
