@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { pino } from 'pino';
 import type { Config } from './config.js';
-import { directoryRoutes, seedDemoOrganisation } from './modules/directory/index.js';
+import { directoryRoutes, seedDemoOrganisation, seedDemoStaff } from './modules/directory/index.js';
 import type { BlobStore } from './platform/blobs/blob-store.js';
 import { FsBlobStore } from './platform/blobs/fs-blob-store.js';
 import { loadCalendar, type WorkingDayCalendar } from './platform/calendar/working-days.js';
@@ -56,7 +56,10 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
       const report = await migrate(database);
       // A fresh embedded data dir is someone trying the platform: give them the demo district.
       const fresh = report.alreadyApplied === 0 && database.engine === 'pglite' && !options.database;
-      if (fresh && config.seedDemoOnFreshStart) await seedDemoOrganisation(database);
+      if (fresh && config.seedDemoOnFreshStart) {
+        await seedDemoOrganisation(database);
+        await seedDemoStaff(database);
+      }
     }
     const events = new EventDispatcher(database, {
       logger: pino({ level: config.logLevel, redact: logRedactPaths }).child({ component: 'events' }),

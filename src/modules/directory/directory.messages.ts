@@ -52,4 +52,49 @@ registerMessages({
     zh: '目前只有演示数据可以载入：请使用 huitong seed --demo。',
     en: 'The demo district is the only thing to seed so far: run huitong seed --demo.',
   },
+  'directory.person_not_found': { zh: '人员不存在', en: 'Person not found' },
+  'directory.person_invalid': { zh: '人员信息不符合要求', en: 'The person is not valid' },
+  'directory.person_invalid.detail': {
+    zh: '有 {count} 处不符合要求，见 errors。',
+    en: '{count} field(s) failed validation; see errors.',
+  },
+  'directory.people_query_invalid': { zh: '人员查询条件不符合要求', en: 'The people query is not valid' },
+  'directory.people_query_invalid.detail': {
+    zh: '有 {count} 处不符合要求，见 errors。',
+    en: '{count} field(s) failed validation; see errors.',
+  },
+  'directory.person_left': { zh: '人员已离职', en: 'The person has left' },
+  'directory.person_left.detail': {
+    zh: '已离职人员不能任职，请先恢复其在职状态。',
+    en: 'A person who has left cannot hold a post; make them active first.',
+  },
+  'directory.post_invalid': { zh: '职务信息不符合要求', en: 'The post is not valid' },
+  'directory.post_invalid.detail': {
+    zh: '有 {count} 处不符合要求，见 errors。',
+    en: '{count} field(s) failed validation; see errors.',
+  },
+  'directory.post_not_found': { zh: '职务不存在', en: 'Post not found' },
+  'directory.post_exists': { zh: '已担任该职务', en: 'The person already holds this post' },
+  'directory.post_exists.detail': {
+    zh: '该人员已在机构 {orgUnitCode} 担任同一职务。',
+    en: 'The person already holds the same title in unit {orgUnitCode}.',
+  },
+  'directory.post_ended': { zh: '职务已结束', en: 'The post has ended' },
+  'directory.staff_import_invalid': {
+    zh: '人员导入文件有误，未导入任何数据',
+    en: 'The staff file has errors; nothing was imported',
+  },
+  'directory.staff_import_invalid.detail': {
+    zh: '有 {count} 处错误，见 errors（行号和列）。',
+    en: '{count} error(s); see errors (row and column).',
+  },
+  'directory.staff_import_too_large': { zh: '人员导入文件过大', en: 'The staff file is too large' },
+  'directory.staff_import_too_large.detail': {
+    zh: '文件不能超过 {maxBytes} 字节。',
+    en: 'The file may be at most {maxBytes} bytes.',
+  },
+  'directory.seed.staff_summary': {
+    zh: '演示人员：共 {people} 人；新增 {created}，更新 {updated}，未变 {unchanged}。',
+    en: 'Demo staff: {people} people; {created} created, {updated} updated, {unchanged} unchanged.',
+  },
 });

@@ -1,6 +1,7 @@
 /** The directory's own tables (schema `directory`), as Kysely sees them. */
 import type { ColumnType, Generated } from 'kysely';
 import type { OrgUnitKind, OrgUnitStatus } from './org-unit.js';
+import type { PersonChange, PersonStatus } from './person.js';
 
 export interface OrgUnitTable {
   id: Generated<string>;
@@ -18,6 +19,51 @@ export interface OrgUnitTable {
   updated_at: ColumnType<Date, never, Date>;
 }
 
+export interface PersonTable {
+  id: Generated<string>;
+  staff_no: string;
+  name: string;
+  mobile: string | null;
+  email: string | null;
+  status: PersonStatus;
+  status_from: ColumnType<string, string, string>;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, never, Date>;
+}
+
+export interface PostTable {
+  id: Generated<string>;
+  person_id: string;
+  org_unit_id: string;
+  title: string;
+  is_primary: boolean;
+  valid_from: ColumnType<string, string, string>;
+  valid_to: ColumnType<string | null, string | null, string | null>;
+  created_at: ColumnType<Date, never, never>;
+  updated_at: ColumnType<Date, never, Date>;
+}
+
+export interface PersonHistoryTable {
+  id: Generated<number>;
+  person_id: string;
+  at: ColumnType<Date, never, never>;
+  change: PersonChange;
+  // Written as JSON text (a jsonb array), read back as a value.
+  changes: ColumnType<FieldChange[], string, never>;
+  actor_type: 'user' | 'system';
+  actor_id: string;
+}
+
+/** One field of a history row: its name and its masked values before and after. */
+export interface FieldChange {
+  field: string;
+  from: string | boolean | null;
+  to: string | boolean | null;
+}
+
 export interface DirectoryTables {
   'directory.org_unit': OrgUnitTable;
+  'directory.person': PersonTable;
+  'directory.post': PostTable;
+  'directory.person_history': PersonHistoryTable;
 }

@@ -9,6 +9,7 @@ import type { Database } from '../../platform/db/database.js';
 import { translate } from '../../platform/i18n/messages.js';
 import './directory.messages.js';
 import { seedDemoOrganisation } from './demo-seed.service.js';
+import { seedDemoStaff } from './demo-staff-seed.service.js';
 
 /**
  * The `seed` subcommand. `openDatabase` opens a migrated database; the command closes it.
@@ -17,7 +18,10 @@ import { seedDemoOrganisation } from './demo-seed.service.js';
 export function seedCommand(openDatabase: () => Promise<Database>): Command {
   return new Command('seed')
     .description('load demonstration data into the database (idempotent)')
-    .option('--demo', 'the fictional Huitong District: 47 departments, 23 towns and streets, the 1+23 service centres')
+    .option(
+      '--demo',
+      'the fictional Huitong District: 47 departments, 23 towns and streets, the 1+23 service centres and their staff',
+    )
     .action(async (options: { demo?: boolean }, command: Command) => {
       if (!options.demo) {
         command.error(bilingual('directory.seed.nothing_to_seed'), {
@@ -29,16 +33,20 @@ export function seedCommand(openDatabase: () => Promise<Database>): Command {
       // A bar only for a person watching: in a log file or a pipe it would be noise.
       const bar = process.stderr.isTTY ? new SingleBar({ stream: process.stderr, hideCursor: true }) : undefined;
       let started = false;
+      const onProgress = ({ done, total }: { done: number; total: number }) => {
+        if (started) bar?.update(done);
+        else bar?.start(total, done);
+        started = true;
+      };
       try {
-        const report = await seedDemoOrganisation(database, {
-          onProgress: ({ done, total }) => {
-            if (started) bar?.update(done);
-            else bar?.start(total, done);
-            started = true;
-          },
-        });
+        const report = await seedDemoOrganisation(database, { onProgress });
         bar?.stop();
-        command.configureOutput().writeOut?.(`${bilingual('directory.seed.summary', { ...report })}\n`);
+        started = false;
+        const staff = await seedDemoStaff(database, { onProgress });
+        bar?.stop();
+        const out = command.configureOutput().writeOut;
+        out?.(`${bilingual('directory.seed.summary', { ...report })}\n`);
+        out?.(`${bilingual('directory.seed.staff_summary', { ...staff })}\n`);
       } finally {
         bar?.stop();
         await database.close();
