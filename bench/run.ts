@@ -1,0 +1,10 @@
+/**
+ * Runs every bench in order and prints their tables: `npm run bench` (flags go to every bench
+ * that knows them; `npm run bench -- --help` lists them). Each bench also runs alone:
+ * `tsx bench/startup.bench.ts`, `tsx bench/http.bench.ts`.
+ */
+import { main } from './bench-kit.js';
+import { httpBench } from './http.bench.js';
+import { startupBench } from './startup.bench.js';
+
+await main([startupBench, httpBench]);
