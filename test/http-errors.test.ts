@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { openRuntime } from '../src/runtime.js';
+import { createTestDatabase } from './support/database.js';
 import { createTestPlatform, type TestPlatform } from './support/runtime.js';
 
 let platform: TestPlatform;
@@ -32,6 +36,20 @@ describe('health', () => {
     const ready = await platform.app.inject('/readyz');
     expect(ready.statusCode).toBe(200);
     expect(ready.json().checks.migrations.status).toBe('ok');
+  });
+
+  it('reports not ready while migrations are pending, naming them', async () => {
+    const unmigrated = await createTestDatabase({ migrate: false });
+    const config = loadConfig({ HUITONG_DATA_DIR: platform.dataDir, LOG_LEVEL: 'silent' });
+    const runtime = await openRuntime(config, { database: unmigrated.database, migrate: false });
+    const app = await buildApp(runtime, { logger: false });
+    const ready = await app.inject('/readyz');
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json().checks.migrations).toMatchObject({ status: 'unavailable' });
+    expect(ready.json().checks.migrations.detail).toContain('0001-platform-audit');
+    await app.close();
+    await runtime.close();
+    await unmigrated.drop();
   });
 
   it('reports not ready when the database is gone', async () => {

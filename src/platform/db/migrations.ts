@@ -73,15 +73,21 @@ export async function migrate(
   });
 }
 
-/** The migrations present on disk but not applied to the database: none when it is ready to serve. */
-export async function pendingMigrations(database: Database, dir?: string): Promise<string[]> {
-  const migrations = await readMigrations(dir);
+/**
+ * The migrations present on disk but not applied to the database: none when it is ready to serve.
+ * Pass the migrations read once at start to keep a frequent caller (the readiness probe) off the disk.
+ */
+export async function pendingMigrations(
+  database: Database,
+  migrations: Migration[] | Promise<Migration[]> = readMigrations(),
+): Promise<string[]> {
+  const known = await migrations;
   const ledger = await sql<{
     exists: boolean;
   }>`select to_regclass('platform.schema_migration') is not null as exists`.execute(database.kysely);
-  if (!ledger.rows[0]?.exists) return migrations.map((m) => `${m.version}-${m.name}`);
+  if (!ledger.rows[0]?.exists) return known.map((m) => `${m.version}-${m.name}`);
   const applied = await appliedChecksums(database.kysely);
-  return migrations.filter((m) => !applied.has(m.version)).map((m) => `${m.version}-${m.name}`);
+  return known.filter((m) => !applied.has(m.version)).map((m) => `${m.version}-${m.name}`);
 }
 
 async function ensureLedger(executor: Executor): Promise<void> {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Database } from '../db/database.js';
-import { pendingMigrations } from '../db/migrations.js';
+import { pendingMigrations, readMigrations } from '../db/migrations.js';
 
 const Check = {
   type: 'object',
@@ -20,6 +20,8 @@ const Check = {
 
 /** `/healthz`: the process is alive. `/readyz`: it can serve: the database answers and is migrated. */
 export const healthRoutes: FastifyPluginAsync<{ database: Database }> = async (app, { database }) => {
+  // The files a running process expects: read once, as a new build means a new process.
+  const migrations = await readMigrations();
   app.get(
     '/healthz',
     { schema: { tags: ['platform'], summary: 'Liveness: the process is alive', response: { 200: Check } } },
@@ -40,7 +42,7 @@ export const healthRoutes: FastifyPluginAsync<{ database: Database }> = async (a
       try {
         await database.ping();
         checks.database = { status: 'ok', detail: database.engine };
-        const pending = await pendingMigrations(database);
+        const pending = await pendingMigrations(database, migrations);
         checks.migrations = pending.length
           ? { status: 'unavailable', detail: `pending: ${pending.join(', ')}` }
           : { status: 'ok' };
