@@ -9,6 +9,7 @@ import { auditCommand } from './platform/audit/audit.command.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrations.js';
 import { DomainError } from './platform/errors.js';
+import { eventsCommand } from './platform/events/events.command.js';
 import { translate } from './platform/i18n/messages.js';
 import { openRuntime, VERSION } from './runtime.js';
 
@@ -91,6 +92,7 @@ async function openMigratedDatabase() {
 
 program.addCommand(seedCommand(openMigratedDatabase));
 program.addCommand(auditCommand(openConfiguredDatabase));
+program.addCommand(eventsCommand(openConfiguredDatabase));
 
 async function main(): Promise<void> {
   try {

@@ -33,7 +33,6 @@ import {
   deleteHeld,
   deliveryState,
   ensureCursors,
-  findParked,
   hasDueHeld,
   hasNewEvents,
   hasPending,
@@ -46,9 +45,9 @@ import {
   readDueHeld,
   readNewEvents,
   recordFailure,
-  releaseParked,
 } from './delivery.repository.js';
 import type { DomainEvent } from './outbox.js';
+import { releaseParkedEvents } from './parked-release.js';
 import { type BackoffPolicy, backoffDelayMs, DEFAULT_BACKOFF } from './retry-backoff.js';
 import './events.messages.js';
 
@@ -220,15 +219,7 @@ export class EventDispatcher {
   async retryParked(subscriber: string, eventId?: number): Promise<number> {
     if (!this.#subscribers.has(subscriber)) throw new NotFoundError('events.subscriber_not_found', { subscriber });
     await this.#prepare();
-    const released = await this.#database.transaction(async (tx) => {
-      // Wait for a batch in hand, so the release cannot interleave with a delivery to this subscriber.
-      await lockCursor(tx, subscriber, false);
-      if (eventId === undefined) return releaseParked(tx, subscriber);
-      const parked = await findParked(tx, subscriber, eventId);
-      if (!parked) throw new NotFoundError('events.parked_not_found', { subscriber, eventId });
-      if (parked.firstEventId !== eventId) throw new ConflictError('events.parked_not_first', { eventId, ...parked });
-      return releaseParked(tx, subscriber, parked);
-    });
+    const released = await releaseParkedEvents(this.#database, subscriber, eventId);
     this.nudge();
     return released;
   }
