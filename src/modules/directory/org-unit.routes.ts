@@ -5,18 +5,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Database } from '../../platform/db/database.js';
+import { problemResponse } from '../../platform/http/problem.js';
 import { presentOrgUnit, presentOrgUnitDetail } from './org-unit.presenter.js';
-import {
-  DEFAULT_PAGE_LIMIT,
-  OrgUnitDetail,
-  OrgUnitListQuery,
-  OrgUnitPage,
-  OrgUnitParams,
-  Problem,
-} from './org-unit.schema.js';
+import { DEFAULT_PAGE_LIMIT, OrgUnitDetail, OrgUnitListQuery, OrgUnitPage, OrgUnitParams } from './org-unit.schema.js';
 import { getOrgUnit, listOrgUnits, orgPath } from './org-unit.service.js';
-
-const PROBLEM = { content: { 'application/problem+json': { schema: Problem } } };
 
 /**
  * The directory's HTTP routes, for `runtime.routes`.
@@ -36,7 +28,7 @@ export function directoryRoutes(deps: { database: Database }): FastifyPluginAsyn
           description:
             '区、部门、镇和街道、服务中心与科室，可按类型、上级机构和状态筛选，分页返回。\n\nThe district, its departments, towns and streets, service centres and offices, filtered by kind, parent and status, a page at a time.',
           querystring: OrgUnitListQuery,
-          response: { 200: OrgUnitPage, 422: { description: 'A query parameter is not valid', ...PROBLEM } },
+          response: { 200: OrgUnitPage, 422: problemResponse('A query parameter is not valid') },
         },
       },
       async (request) => {
@@ -55,7 +47,7 @@ export function directoryRoutes(deps: { database: Database }): FastifyPluginAsyn
           description:
             '按代码取一个机构，并附其上级路径（从区到直接上级）。\n\nOne unit by its code, with its path from the district down to its parent.',
           params: OrgUnitParams,
-          response: { 200: OrgUnitDetail, 404: { description: 'No unit has this code', ...PROBLEM } },
+          response: { 200: OrgUnitDetail, 404: problemResponse('No unit has this code') },
         },
       },
       async (request) => {

@@ -79,17 +79,3 @@ export const OrgUnitDetail = Type.Composite([
   Type.Object({ path: Type.Array(PathEntry, { description: 'Ancestors, the district first and the parent last.' }) }),
 ]);
 export type OrgUnitDetail = Static<typeof OrgUnitDetail>;
-
-/** RFC 9457 problem details as the platform sends them; extension members (`errors`) pass through. */
-export const Problem = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.String(),
-    code: Type.String(),
-    requestId: Type.String(),
-    instance: Type.Optional(Type.String()),
-  },
-  { additionalProperties: true },
-);

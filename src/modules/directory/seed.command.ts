@@ -6,7 +6,7 @@
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import type { Database } from '../../platform/db/database.js';
-import { translate } from '../../platform/i18n/messages.js';
+import { bilingual } from '../../platform/i18n/messages.js';
 import './directory.messages.js';
 import { seedDemoOrganisation } from './demo-seed.service.js';
 import { seedDemoStaff } from './demo-staff-seed.service.js';
@@ -24,7 +24,7 @@ export function seedCommand(openDatabase: () => Promise<Database>): Command {
     )
     .action(async (options: { demo?: boolean }, command: Command) => {
       if (!options.demo) {
-        command.error(bilingual('directory.seed.nothing_to_seed'), {
+        command.error(bilingual('directory.seed.nothing_to_seed', {}, '\n'), {
           exitCode: 2,
           code: 'huitong.seed.nothing_to_seed',
         });
@@ -45,16 +45,11 @@ export function seedCommand(openDatabase: () => Promise<Database>): Command {
         const staff = await seedDemoStaff(database, { onProgress });
         bar?.stop();
         const out = command.configureOutput().writeOut;
-        out?.(`${bilingual('directory.seed.summary', { ...report })}\n`);
-        out?.(`${bilingual('directory.seed.staff_summary', { ...staff })}\n`);
+        out?.(`${bilingual('directory.seed.summary', { ...report }, '\n')}\n`);
+        out?.(`${bilingual('directory.seed.staff_summary', { ...staff }, '\n')}\n`);
       } finally {
         bar?.stop();
         await database.close();
       }
     });
-}
-
-/** Chinese first, English on the next line, as the CLI speaks to operators of either. */
-function bilingual(key: string, params: Record<string, unknown> = {}): string {
-  return `${translate(key, 'zh-CN', params)}\n${translate(key, 'en', params)}`;
 }

@@ -7,7 +7,7 @@ import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import type { Database } from '../db/database.js';
 import { ValidationError } from '../errors.js';
-import { registerMessages, translate } from '../i18n/messages.js';
+import { bilingual, registerMessages } from '../i18n/messages.js';
 import { type AuditAnchor, type AuditVerification, verifyAuditLog } from './audit-verify.js';
 
 registerMessages({
@@ -111,8 +111,4 @@ function report(result: AuditVerification): string {
   }
   const { seq, reason } = result.firstBad;
   return `${bilingual('audit.verify.tampered', { seq, reason })}\n${bilingual(`audit.verify.${reason}`, {})}`;
-}
-
-function bilingual(key: string, params: Record<string, unknown>): string {
-  return `${translate(key, 'zh-CN', params)} / ${translate(key, 'en', params)}`;
 }

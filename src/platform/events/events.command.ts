@@ -9,7 +9,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import type { Database } from '../db/database.js';
-import { registerMessages, translate } from '../i18n/messages.js';
+import { bilingual, registerMessages } from '../i18n/messages.js';
 import { listParked, type ParkedEvent } from './delivery.repository.js';
 import { releaseParkedEvents } from './parked-release.js';
 import './events.messages.js';
@@ -138,8 +138,4 @@ function positiveInteger(value: string): number {
     throw new InvalidArgumentError(bilingual('events.cli.positive_integer', {}));
   }
   return number;
-}
-
-function bilingual(key: string, params: Record<string, unknown>): string {
-  return `${translate(key, 'zh-CN', params)} / ${translate(key, 'en', params)}`;
 }

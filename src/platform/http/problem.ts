@@ -3,11 +3,34 @@
  * validation failure, malformed JSON, an unknown route or a crash, leaves through `toProblem`,
  * with a stable `type` per error code and a title and detail in the reader's language.
  */
+import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type ErrorKind, type FieldError, ValidationError } from '../errors.js';
 import { type Locale, negotiateLocale, registerMessages, translate } from '../i18n/messages.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** RFC 9457 problem details as the platform sends them; extension members (`errors`) pass through. */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String(),
+    requestId: Type.String(),
+    instance: Type.Optional(Type.String()),
+  },
+  { additionalProperties: true },
+);
+
+/**
+ * An OpenAPI response entry for a route's error status.
+ * @example response: { 200: Page, 422: problemResponse('A query parameter is not valid') }
+ */
+export function problemResponse(description: string) {
+  return { description, content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } };
+}
 
 export interface Problem {
   type: string;

@@ -48,6 +48,14 @@ export function translate(key: string, locale: Locale, params: Record<string, un
 }
 
 /**
+ * A message in both languages, Chinese first, for the CLI and logs an operator of either language reads.
+ * @example bilingual('audit.verify.intact', { checked: 3 }) // '审计日志完好… / audit log intact…'
+ */
+export function bilingual(key: string, params: Record<string, unknown> = {}, separator = ' / '): string {
+  return `${translate(key, 'zh-CN', params)}${separator}${translate(key, 'en', params)}`;
+}
+
+/**
  * Picks the locale from an Accept-Language header (RFC 9110 §12.5.4): the first supported language by
  * weight; Chinese when nothing matches.
  */
