@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import { NotFoundError } from './platform/errors.js';
+import { registerAuthentication } from './platform/http/authentication.js';
 import { healthRoutes } from './platform/http/health.routes.js';
 import { problemFrom, sendProblem } from './platform/http/problem.js';
 import { problemTypeRoutes } from './platform/http/problem-types.routes.js';
@@ -77,6 +78,7 @@ export async function buildApp(runtime: Runtime, options: BuildAppOptions = {}):
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
+  registerAuthentication(app, runtime.authenticators);
   await app.register(healthRoutes, { database: runtime.database });
   await app.register(problemTypeRoutes);
   for (const register of runtime.routes) await app.register(register);

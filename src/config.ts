@@ -27,6 +27,11 @@ export interface Config {
   seedDemoOnFreshStart: boolean;
   /** How long in-flight requests may take to finish after SIGTERM, in milliseconds. */
   shutdownGraceMs: number;
+  /**
+   * The key that seals secrets at rest (base64 of 32 bytes). Every process of a PostgreSQL deployment
+   * must share it; absent means a key file in the data dir, created on first start.
+   */
+  secretKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +69,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxUploadBytes: integer(env, 'HUITONG_MAX_UPLOAD_BYTES', 100 * 1024 * 1024, 1024, 10 * 1024 * 1024 * 1024),
     seedDemoOnFreshStart: boolean(env, 'HUITONG_DEMO_SEED', true),
     shutdownGraceMs: integer(env, 'HUITONG_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    secretKey: env.HUITONG_SECRET_KEY || undefined,
   };
 }
 

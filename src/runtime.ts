@@ -15,7 +15,9 @@ import { loadCalendar, type WorkingDayCalendar } from './platform/calendar/worki
 import { type Database, openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrations.js';
 import { EventDispatcher } from './platform/events/dispatcher.js';
+import type { Authenticator } from './platform/http/authentication.js';
 import { logRedactPaths } from './platform/logging.js';
+import { loadSecretKey, type SecretBox, secretBox } from './platform/secrets/secret-box.js';
 import { portalRoutes } from './web/portal/portal.routes.js';
 import { WORKBENCH_ASSETS_DIR, workbenchRoutes } from './web/workbench.routes.js';
 
@@ -27,8 +29,12 @@ export interface Runtime {
   calendar: WorkingDayCalendar;
   /** Content-addressed file store for attachments, payloads and archive packages. */
   blobs: BlobStore;
+  /** Seals secrets stored in the database (TOTP seeds, signing keys) under the platform key. */
+  secrets: SecretBox;
   /** Domain events from the outbox to in-process subscribers; modules subscribe before `start()`. */
   events: EventDispatcher;
+  /** How requests prove who they are, tried in this order by buildApp before any route runs. */
+  authenticators: Authenticator[];
   /** HTTP plugins of the modules and web shells, registered by buildApp in this order. */
   routes: FastifyPluginAsync[];
   close(): Promise<void>;
@@ -52,6 +58,7 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
   if (!options.database) closers.push(() => database.close());
   try {
     const calendar = await loadCalendar(config.calendarFile);
+    const secrets = secretBox(await loadSecretKey(config.secretKey, config.dataDir));
     if (options.migrate ?? true) {
       const report = await migrate(database);
       // A fresh embedded data dir is someone trying the platform: give them the demo district.
@@ -66,6 +73,7 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
     });
     closers.push(() => events.stop()); // after the database's closer, so it runs first
     const blobs = new FsBlobStore(path.join(config.dataDir, 'blobs'), { maxBytes: config.maxUploadBytes });
+    const authenticators: Authenticator[] = [];
     const routes: FastifyPluginAsync[] = [
       directoryRoutes({ database }),
       portalRoutes({ database }),
@@ -77,7 +85,9 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
       database,
       calendar,
       blobs,
+      secrets,
       events,
+      authenticators,
       routes,
       async close() {
         for (const close of closers.reverse()) await close();

@@ -86,6 +86,16 @@ registerMessages({
   },
   'auth.unauthenticated': { zh: '需要登录', en: 'Authentication required' },
   'auth.forbidden': { zh: '无权执行此操作', en: 'Not permitted' },
+  'auth.wrong_principal_kind': { zh: '此接口不接受当前身份', en: 'This endpoint does not serve this kind of caller' },
+  'auth.wrong_principal_kind.detail': {
+    zh: '此接口只接受以下身份：{expected}。',
+    en: 'This endpoint serves only these kinds of caller: {expected}.',
+  },
+  'secrets.unsealable': { zh: '无法解封存储的密钥', en: 'A stored secret could not be opened' },
+  'secrets.unsealable.detail': {
+    zh: '存储的密钥被改动，或平台密钥（HUITONG_SECRET_KEY 或数据目录中的 secret.key）与封存时不同。',
+    en: 'A stored secret was altered, or the platform key (HUITONG_SECRET_KEY or secret.key in the data dir) is not the one it was sealed with.',
+  },
   'db.data_dir_locked': { zh: '数据目录已被占用', en: 'The data directory is in use' },
   'db.data_dir_locked.detail': {
     zh: '数据目录 {dataDir} 正由进程 {pid} 使用（自 {since} 起）。同一内嵌数据目录只能由一个进程打开；如需多个进程，请使用 PostgreSQL（DATABASE_URL）。',
