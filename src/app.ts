@@ -8,7 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
-import { NotFoundError } from './platform/errors.js';
+import { NotFoundError, RateLimitedError } from './platform/errors.js';
 import { registerAuthentication } from './platform/http/authentication.js';
 import { healthRoutes } from './platform/http/health.routes.js';
 import { problemFrom, sendProblem } from './platform/http/problem.js';
@@ -41,6 +41,7 @@ export async function buildApp(runtime: Runtime, options: BuildAppOptions = {}):
   app.setErrorHandler((error, request, reply) => {
     const problem = problemFrom(error, request);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds));
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) => {

@@ -11,6 +11,7 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict'
   | 'too_large'
+  | 'rate_limited'
   | 'unavailable'
   | 'internal';
 
@@ -71,6 +72,15 @@ export class ConflictError extends DomainError {
 export class PayloadTooLargeError extends DomainError {
   constructor(code: string, params: Record<string, unknown> = {}) {
     super('too_large', code, params);
+  }
+}
+
+/** Too many attempts; `retryAfterSeconds` says when to try again (the HTTP edge sends Retry-After). */
+export class RateLimitedError extends DomainError {
+  readonly retryAfterSeconds: number;
+  constructor(code: string, retryAfterSeconds: number, params: Record<string, unknown> = {}) {
+    super('rate_limited', code, { ...params, retryAfterSeconds });
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
