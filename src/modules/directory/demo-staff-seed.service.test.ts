@@ -1,11 +1,17 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
+import { grantTablePolicy } from '../../../test/support/grant-table-policy.js';
 import { TEST_ACTOR } from '../../../test/support/people.js';
 import { ValidationError } from '../../platform/errors.js';
 import { seedDemoOrganisation } from './demo-seed.service.js';
 import { seedDemoStaff } from './demo-staff-seed.service.js';
 import { findPersonByStaffNo, listPeople, updatePerson } from './person.service.js';
+
+const ACTING = {
+  actor: TEST_ACTOR,
+  policy: grantTablePolicy({ [TEST_ACTOR.id]: { 'directory.read': ['HT'], 'directory.manage': ['HT'] } }),
+};
 
 let testDatabase: TestDatabase;
 const db = () => testDatabase.database.kysely;
@@ -53,7 +59,7 @@ describe('seedDemoStaff', () => {
     expect(await count('directory.person_history')).toBe(before);
 
     const person = (await findPersonByStaffNo(db(), 'HT000010'))!;
-    await updatePerson(db(), person.id, { email: 'changed@example.gov.cn' }, { actor: TEST_ACTOR });
+    await updatePerson(db(), person.id, { email: 'changed@example.gov.cn' }, ACTING);
     expect(await seedDemoStaff(testDatabase.database)).toEqual({ people: 312, created: 0, updated: 1, unchanged: 311 });
     expect((await findPersonByStaffNo(db(), 'HT000010'))!.email).toBe('ht000010@huitong.example');
   });

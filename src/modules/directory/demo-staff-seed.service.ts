@@ -10,6 +10,7 @@ import './directory.messages.js';
 import { DEMO_STAFF, DEMO_STAFF_SINCE } from './demo-staff.js';
 import type { Actor } from './person.js';
 import { importStaffRows, type StaffImportProgress } from './staff-import.service.js';
+import { SYSTEM_ONLY_POLICY } from './system-only-policy.js';
 
 export interface DemoStaffReport {
   people: number;
@@ -33,6 +34,7 @@ export async function seedDemoStaff(
 ): Promise<DemoStaffReport> {
   const report = await importStaffRows(database, DEMO_STAFF, {
     actor: SEED_ACTOR,
+    policy: SYSTEM_ONLY_POLICY,
     onProgress: options.onProgress,
     effectiveDate: DEMO_STAFF_SINCE,
   });

@@ -1,7 +1,7 @@
 /** The directory's own tables (schema `directory`), as Kysely sees them. */
 import type { ColumnType, Generated } from 'kysely';
 import type { OrgUnitKind, OrgUnitStatus } from './org-unit.js';
-import type { PersonChange, PersonStatus } from './person.js';
+import type { Actor, PersonChange, PersonStatus } from './person.js';
 
 export interface OrgUnitTable {
   id: Generated<string>;
@@ -50,7 +50,8 @@ export interface PersonHistoryTable {
   change: PersonChange;
   // Written as JSON text (a jsonb array), read back as a value.
   changes: ColumnType<FieldChange[], string, never>;
-  actor_type: 'user' | 'system';
+  // 'machine' is allowed by the provisioning migration (0008), which widens the check.
+  actor_type: Actor['type'];
   actor_id: string;
 }
 

@@ -1,7 +1,9 @@
 /**
- * The directory module's public face: the organisation tree every module scopes by, its HTTP routes,
- * the people and their posts (with the staff CSV import), and the demo district and staff with the
- * `seed` command. Other code imports the directory from here only.
+ * The directory module's public face: the organisation tree every module scopes by, its HTTP routes
+ * (the public org-unit API, and the staff API for people, posts and imports), the people and their
+ * posts with permission checks through the platform's Policy, the staff import from CSV or XLSX (with
+ * its command), and the demo district and staff with the `seed` command. Other code imports the
+ * directory from here only.
  */
 export { type DemoSeedReport, seedDemoOrganisation } from './demo-seed.service.js';
 export { type DemoStaffReport, seedDemoStaff } from './demo-staff-seed.service.js';
@@ -43,24 +45,47 @@ export {
   type Post,
   type PostInput,
 } from './person.js';
+export { personRoutes, type StaffRoutesDeps } from './person.routes.js';
 export {
   createPerson,
   findPersonByStaffNo,
   getPerson,
+  getPersonAs,
   listPeople,
+  listPeopleAs,
+  type NewPerson,
   type PeopleList,
   type PeopleQuery,
+  type PeopleSeenList,
+  type PersonSeen,
+  personHistoryAs,
   updatePerson,
 } from './person.service.js';
-export { assignPost, endPost, setPrimaryPost } from './post.service.js';
+export {
+  type Acting,
+  DIRECTORY_MANAGE,
+  DIRECTORY_READ,
+  reachOf,
+  type UnitReach,
+  unitsOfPerson,
+} from './person-access.js';
+export { assignPost, endPost, getPost, setPrimaryPost } from './post.service.js';
 export { seedCommand } from './seed.command.js';
+export { directoryImportCommand, type ImportCommandOutput } from './staff-import.command.js';
+export { staffImportRoutes } from './staff-import.routes.js';
 export {
   importStaffCsv,
+  importStaffFile,
   importStaffRows,
+  importStaffXlsx,
+  MAX_STAFF_FILE_BYTES,
   STAFF_COLUMNS,
+  type StaffFileFormat,
   type StaffImportError,
   type StaffImportOptions,
   type StaffImportProgress,
   type StaffImportReport,
   type StaffRow,
+  staffFileFormatOf,
 } from './staff-import.service.js';
+export { SYSTEM_ONLY_POLICY } from './system-only-policy.js';

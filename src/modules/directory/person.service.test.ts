@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
+import { grantTablePolicy } from '../../../test/support/grant-table-policy.js';
 import { makeOrgUnit, smallDistrict } from '../../../test/support/org-units.js';
 import { makePerson, TEST_ACTOR } from '../../../test/support/people.js';
 import { listAudit } from '../../platform/audit/audit-log.js';
@@ -9,6 +10,11 @@ import { upsertOrgUnits } from './org-unit.service.js';
 import { selectHistory } from './person.repository.js';
 import { createPerson, findPersonByStaffNo, getPerson, listPeople, updatePerson } from './person.service.js';
 import { assignPost } from './post.service.js';
+
+const ACTING = {
+  actor: TEST_ACTOR,
+  policy: grantTablePolicy({ [TEST_ACTOR.id]: { 'directory.read': ['XX'], 'directory.manage': ['XX'] } }),
+};
 
 let testDatabase: TestDatabase;
 const db = () => testDatabase.database.kysely;
@@ -40,7 +46,7 @@ describe('createPerson', () => {
     const person = await createPerson(
       db(),
       makePerson({ staffNo: 'HT100001', name: '欧阳娜娜', mobile: '+86 139-0000-0001', email: ' Li@Example.GOV.cn ' }),
-      { actor: TEST_ACTOR },
+      ACTING,
     );
     expect(person).toMatchObject({
       staffNo: 'HT100001',
@@ -78,24 +84,18 @@ describe('createPerson', () => {
   });
 
   it('names every field that fails, and taken HR and mobile numbers', async () => {
-    const taken = await createPerson(db(), makePerson(), { actor: TEST_ACTOR });
+    const taken = await createPerson(db(), makePerson(), ACTING);
     expect(
       await fieldErrors(
-        createPerson(
-          db(),
-          { staffNo: 'ht-1', name: ' ', mobile: '2390000000', email: 'nobody' },
-          { actor: TEST_ACTOR },
-        ),
+        createPerson(db(), { staffNo: 'ht-1', name: ' ', mobile: '2390000000', email: 'nobody' }, ACTING),
       ),
     ).toEqual(['/staffNo:format', '/name:required', '/mobile:format', '/email:format']);
     expect(
-      await fieldErrors(
-        createPerson(db(), makePerson({ staffNo: taken.staffNo, mobile: taken.mobile }), { actor: TEST_ACTOR }),
-      ),
+      await fieldErrors(createPerson(db(), makePerson({ staffNo: taken.staffNo, mobile: taken.mobile }), ACTING)),
     ).toEqual(['/staffNo:taken', '/mobile:taken']);
-    expect(
-      await fieldErrors(createPerson(db(), makePerson({ statusFrom: '2024-02-30' }), { actor: TEST_ACTOR })),
-    ).toEqual(['/statusFrom:date']);
+    expect(await fieldErrors(createPerson(db(), makePerson({ statusFrom: '2024-02-30' }), ACTING))).toEqual([
+      '/statusFrom:date',
+    ]);
   });
 
   it('writes no person, history, audit or event when the caller’s transaction fails', async () => {
@@ -103,7 +103,7 @@ describe('createPerson', () => {
     const input = makePerson();
     await expect(
       testDatabase.database.transaction(async (tx) => {
-        await createPerson(tx, input, { actor: TEST_ACTOR });
+        await createPerson(tx, input, ACTING);
         throw new Error('something later in the transaction failed');
       }),
     ).rejects.toThrow('later');
@@ -118,15 +118,10 @@ describe('createPerson', () => {
 
 describe('updatePerson', () => {
   it('records only what changed, masked, and nothing at all for a rewrite', async () => {
-    const person = await createPerson(db(), makePerson({ name: '张三' }), { actor: TEST_ACTOR });
-    const updated = await updatePerson(
-      db(),
-      person.id,
-      { name: '张三丰', email: 'z@example.gov.cn' },
-      { actor: TEST_ACTOR },
-    );
+    const person = await createPerson(db(), makePerson({ name: '张三' }), ACTING);
+    const updated = await updatePerson(db(), person.id, { name: '张三丰', email: 'z@example.gov.cn' }, ACTING);
     expect(updated).toMatchObject({ name: '张三丰', email: 'z@example.gov.cn' });
-    await updatePerson(db(), person.id, { name: '张三丰', mobile: person.mobile }, { actor: TEST_ACTOR });
+    await updatePerson(db(), person.id, { name: '张三丰', mobile: person.mobile }, ACTING);
     const history = await selectHistory(db(), person.id);
     expect(history.map((row) => row.change)).toEqual(['created', 'updated']);
     expect(history[1]!.changes).toEqual([
@@ -145,37 +140,17 @@ describe('updatePerson', () => {
   });
 
   it('suspends with the posts kept, and leaving ends every post on the day of leaving', async () => {
-    const person = await createPerson(db(), makePerson(), { actor: TEST_ACTOR });
-    await assignPost(
-      db(),
-      person.id,
-      { orgUnitCode: 'XD1', title: '科员', validFrom: '2024-01-01' },
-      { actor: TEST_ACTOR },
-    );
-    await assignPost(
-      db(),
-      person.id,
-      { orgUnitCode: 'XC0', title: '窗口', validFrom: '2024-03-01' },
-      { actor: TEST_ACTOR },
-    );
-    const suspended = await updatePerson(
-      db(),
-      person.id,
-      { status: 'suspended', statusFrom: '2024-05-01' },
-      { actor: TEST_ACTOR },
-    );
+    const person = await createPerson(db(), makePerson(), ACTING);
+    await assignPost(db(), person.id, { orgUnitCode: 'XD1', title: '科员', validFrom: '2024-01-01' }, ACTING);
+    await assignPost(db(), person.id, { orgUnitCode: 'XC0', title: '窗口', validFrom: '2024-03-01' }, ACTING);
+    const suspended = await updatePerson(db(), person.id, { status: 'suspended', statusFrom: '2024-05-01' }, ACTING);
     expect(suspended).toMatchObject({ status: 'suspended', statusFrom: '2024-05-01' });
     expect(suspended.posts).toHaveLength(2);
 
     await expect(
-      updatePerson(db(), person.id, { status: 'left', statusFrom: '2024-02-01' }, { actor: TEST_ACTOR }),
+      updatePerson(db(), person.id, { status: 'left', statusFrom: '2024-02-01' }, ACTING),
     ).rejects.toMatchObject({ fields: [{ pointer: '/statusFrom', reason: 'before_post_start' }] });
-    const left = await updatePerson(
-      db(),
-      person.id,
-      { status: 'left', statusFrom: '2024-06-30' },
-      { actor: TEST_ACTOR },
-    );
+    const left = await updatePerson(db(), person.id, { status: 'left', statusFrom: '2024-06-30' }, ACTING);
     expect(left).toMatchObject({ status: 'left', statusFrom: '2024-06-30', posts: [] });
     const { rows } = await sql<{ valid_to: string; is_primary: boolean }>`
       select to_char(valid_to, 'YYYY-MM-DD') as valid_to, is_primary from directory.post
@@ -190,11 +165,11 @@ describe('updatePerson', () => {
 
   it('refuses an unknown person and a mobile someone else holds', async () => {
     await expect(
-      updatePerson(db(), '00000000-0000-4000-8000-000000000000', { name: '李四' }, { actor: TEST_ACTOR }),
+      updatePerson(db(), '00000000-0000-4000-8000-000000000000', { name: '李四' }, ACTING),
     ).rejects.toBeInstanceOf(NotFoundError);
-    const holder = await createPerson(db(), makePerson(), { actor: TEST_ACTOR });
-    const other = await createPerson(db(), makePerson(), { actor: TEST_ACTOR });
-    expect(await fieldErrors(updatePerson(db(), other.id, { mobile: holder.mobile }, { actor: TEST_ACTOR }))).toEqual([
+    const holder = await createPerson(db(), makePerson(), ACTING);
+    const other = await createPerson(db(), makePerson(), ACTING);
+    expect(await fieldErrors(updatePerson(db(), other.id, { mobile: holder.mobile }, ACTING))).toEqual([
       '/mobile:taken',
     ]);
     expect((await getPerson(db(), other.id)).mobile).toBe(other.mobile);
@@ -205,15 +180,15 @@ describe('listPeople', () => {
   it('lists by unit, by subtree, by status and by text, with the total for paging', async () => {
     const tag = 'LP';
     const make = async (staffNo: string, orgUnitCode: string, name: string) => {
-      const person = await createPerson(db(), makePerson({ staffNo, name }), { actor: TEST_ACTOR });
-      await assignPost(db(), person.id, { orgUnitCode, title: '科员' }, { actor: TEST_ACTOR });
+      const person = await createPerson(db(), makePerson({ staffNo, name }), ACTING);
+      await assignPost(db(), person.id, { orgUnitCode, title: '科员' }, ACTING);
       return person;
     };
     await make(`${tag}0001`, 'XT1', '王一');
     await make(`${tag}0002`, 'XO1', '王二');
     await make(`${tag}0003`, 'XC1', '李三');
     const away = await make(`${tag}0004`, 'XD2', '王四');
-    await updatePerson(db(), away.id, { status: 'suspended' }, { actor: TEST_ACTOR });
+    await updatePerson(db(), away.id, { status: 'suspended' }, ACTING);
 
     const staffNos = (list: { items: Array<{ staffNo: string }> }) => list.items.map((person) => person.staffNo);
     expect(staffNos(await listPeople(db(), { orgUnitCode: 'XT1', limit: 50, offset: 0 }))).toEqual(['LP0001']);

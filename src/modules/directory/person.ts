@@ -16,13 +16,10 @@ export const MOBILE_PATTERN = /^1[3-9]\d{9}$/;
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
- * Who made a change. Permissions come with identity; until then every write names its actor, and the
- * system actor is explicit (`{ type: 'system', id: 'huitong.seed' }`).
+ * Who made a change: the platform's actor (a signed-in civil servant, a registered system, or the
+ * platform itself), re-exported because every write of the directory names one.
  */
-export interface Actor {
-  type: 'user' | 'system';
-  id: string;
-}
+export type { Actor } from '../../platform/authorization.js';
 
 /** A post as read back: where, what, and since when. */
 export interface Post {

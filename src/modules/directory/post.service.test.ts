@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
+import { grantTablePolicy } from '../../../test/support/grant-table-policy.js';
 import { makeOrgUnit, smallDistrict } from '../../../test/support/org-units.js';
 import { makePerson, TEST_ACTOR } from '../../../test/support/people.js';
 import { listAudit } from '../../platform/audit/audit-log.js';
@@ -10,10 +11,14 @@ import { selectHistory } from './person.repository.js';
 import { createPerson, getPerson, updatePerson } from './person.service.js';
 import { assignPost, endPost, setPrimaryPost } from './post.service.js';
 
+const ACTING = {
+  actor: TEST_ACTOR,
+  policy: grantTablePolicy({ [TEST_ACTOR.id]: { 'directory.read': ['XX'], 'directory.manage': ['XX'] } }),
+};
+
 let testDatabase: TestDatabase;
 const db = () => testDatabase.database.kysely;
-const options = { actor: TEST_ACTOR };
-const newPerson = () => createPerson(db(), makePerson(), options);
+const newPerson = () => createPerson(db(), makePerson(), ACTING);
 const primaries = async (personId: string) =>
   (await getPerson(db(), personId)).posts.filter((post) => post.isPrimary).map((post) => post.orgUnitCode);
 
@@ -30,7 +35,7 @@ describe('assignPost', () => {
       db(),
       person.id,
       { orgUnitCode: 'XD1', title: ' 科员 ', validFrom: '2024-01-01' },
-      options,
+      ACTING,
     );
     expect(first).toMatchObject({
       orgUnitCode: 'XD1',
@@ -39,9 +44,9 @@ describe('assignPost', () => {
       validFrom: '2024-01-01',
       validTo: null,
     });
-    await assignPost(db(), person.id, { orgUnitCode: 'XC0', title: '窗口' }, options);
+    await assignPost(db(), person.id, { orgUnitCode: 'XC0', title: '窗口' }, ACTING);
     expect(await primaries(person.id)).toEqual(['XD1']);
-    await assignPost(db(), person.id, { orgUnitCode: 'XD2', title: '科长', isPrimary: true }, options);
+    await assignPost(db(), person.id, { orgUnitCode: 'XD2', title: '科长', isPrimary: true }, ACTING);
     expect(await primaries(person.id)).toEqual(['XD2']);
     expect((await getPerson(db(), person.id)).posts.map((post) => post.orgUnitCode)).toEqual(['XD2', 'XD1', 'XC0']);
     const audit = (await listAudit(db(), { targetId: person.id, action: 'directory.post.assign', limit: 10 })).entries;
@@ -54,7 +59,7 @@ describe('assignPost', () => {
 
   it('has the database refuse a second current primary post, whatever the code does', async () => {
     const person = await newPerson();
-    await assignPost(db(), person.id, { orgUnitCode: 'XD1', title: '科员' }, options);
+    await assignPost(db(), person.id, { orgUnitCode: 'XD1', title: '科员' }, ACTING);
     const unit = await sql<{ id: string }>`select id from directory.org_unit where code = 'XD2'`.execute(db());
     await expect(
       sql`insert into directory.post (person_id, org_unit_id, title, is_primary, valid_from)
@@ -65,7 +70,7 @@ describe('assignPost', () => {
   it('names the field for an unknown or dissolved unit, an empty title and a bad date', async () => {
     const person = await newPerson();
     const reasons = async (input: Parameters<typeof assignPost>[2]) => {
-      const error = await assignPost(db(), person.id, input, options).catch((caught: unknown) => caught);
+      const error = await assignPost(db(), person.id, input, ACTING).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ValidationError);
       return (error as ValidationError).fields.map(({ pointer, reason }) => `${pointer}:${reason}`);
     };
@@ -80,12 +85,12 @@ describe('assignPost', () => {
 
   it('refuses the same post twice and any post for a person who has left', async () => {
     const person = await newPerson();
-    await assignPost(db(), person.id, { orgUnitCode: 'XD1', title: '科员' }, options);
-    await expect(assignPost(db(), person.id, { orgUnitCode: 'XD1', title: '科员' }, options)).rejects.toMatchObject({
+    await assignPost(db(), person.id, { orgUnitCode: 'XD1', title: '科员' }, ACTING);
+    await expect(assignPost(db(), person.id, { orgUnitCode: 'XD1', title: '科员' }, ACTING)).rejects.toMatchObject({
       code: 'directory.post_exists',
     });
-    await updatePerson(db(), person.id, { status: 'left' }, options);
-    await expect(assignPost(db(), person.id, { orgUnitCode: 'XD2', title: '科员' }, options)).rejects.toBeInstanceOf(
+    await updatePerson(db(), person.id, { status: 'left' }, ACTING);
+    await expect(assignPost(db(), person.id, { orgUnitCode: 'XD2', title: '科员' }, ACTING)).rejects.toBeInstanceOf(
       ConflictError,
     );
   });
@@ -98,34 +103,34 @@ describe('endPost and setPrimaryPost', () => {
       db(),
       person.id,
       { orgUnitCode: 'XD1', title: '科员', validFrom: '2024-01-01' },
-      options,
+      ACTING,
     );
-    await assignPost(db(), person.id, { orgUnitCode: 'XC1', title: '窗口', validFrom: '2024-04-01' }, options);
-    await assignPost(db(), person.id, { orgUnitCode: 'XC0', title: '窗口', validFrom: '2024-02-01' }, options);
-    const ended = await endPost(db(), primary.id, { validTo: '2024-09-01' }, options);
+    await assignPost(db(), person.id, { orgUnitCode: 'XC1', title: '窗口', validFrom: '2024-04-01' }, ACTING);
+    await assignPost(db(), person.id, { orgUnitCode: 'XC0', title: '窗口', validFrom: '2024-02-01' }, ACTING);
+    const ended = await endPost(db(), primary.id, { validTo: '2024-09-01' }, ACTING);
     expect(ended).toMatchObject({ validTo: '2024-09-01', isPrimary: false });
     expect(await primaries(person.id)).toEqual(['XC0']);
     const history = await selectHistory(db(), person.id);
     expect(history.slice(-2).map((row) => row.change)).toEqual(['post_ended', 'post_primary_set']);
-    await expect(endPost(db(), primary.id, {}, options)).rejects.toMatchObject({ code: 'directory.post_ended' });
+    await expect(endPost(db(), primary.id, {}, ACTING)).rejects.toMatchObject({ code: 'directory.post_ended' });
   });
 
   it('refuses an end before the start, and moves the primary on request', async () => {
     const person = await newPerson();
-    await assignPost(db(), person.id, { orgUnitCode: 'XD1', title: '科员', validFrom: '2024-01-01' }, options);
+    await assignPost(db(), person.id, { orgUnitCode: 'XD1', title: '科员', validFrom: '2024-01-01' }, ACTING);
     const second = await assignPost(
       db(),
       person.id,
       { orgUnitCode: 'XD2', title: '科员', validFrom: '2024-05-01' },
-      options,
+      ACTING,
     );
-    await expect(endPost(db(), second.id, { validTo: '2024-04-30' }, options)).rejects.toMatchObject({
+    await expect(endPost(db(), second.id, { validTo: '2024-04-30' }, ACTING)).rejects.toMatchObject({
       fields: [{ pointer: '/validTo', reason: 'before_start' }],
     });
-    expect(await setPrimaryPost(db(), second.id, options)).toMatchObject({ isPrimary: true });
+    expect(await setPrimaryPost(db(), second.id, ACTING)).toMatchObject({ isPrimary: true });
     expect(await primaries(person.id)).toEqual(['XD2']);
     const before = (await selectHistory(db(), person.id)).length;
-    await setPrimaryPost(db(), second.id, options);
+    await setPrimaryPost(db(), second.id, ACTING);
     expect(await selectHistory(db(), person.id)).toHaveLength(before);
   });
 });

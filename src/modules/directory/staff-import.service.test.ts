@@ -2,15 +2,22 @@ import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
+import { grantTablePolicy } from '../../../test/support/grant-table-policy.js';
 import { makeOrgUnit, smallDistrict } from '../../../test/support/org-units.js';
 import { makePerson, TEST_ACTOR } from '../../../test/support/people.js';
+import { workbookOf } from '../../../test/support/xlsx-files.js';
 import { upsertOrgUnits } from './org-unit.service.js';
 import { createPerson, findPersonByStaffNo, updatePerson } from './person.service.js';
-import { importStaffCsv } from './staff-import.service.js';
+import { importStaffCsv, importStaffXlsx } from './staff-import.service.js';
+
+const ACTING = {
+  actor: TEST_ACTOR,
+  policy: grantTablePolicy({ [TEST_ACTOR.id]: { 'directory.read': ['XX'], 'directory.manage': ['XX'] } }),
+};
 
 let testDatabase: TestDatabase;
 const db = () => testDatabase.database.kysely;
-const options = { actor: TEST_ACTOR, effectiveDate: '2025-01-01' };
+const options = { ...ACTING, effectiveDate: '2025-01-01' };
 const csv = (...lines: string[]) => `\uFEFF${lines.join('\r\n')}\r\n`;
 const HEADER = '工号,姓名,手机,邮箱,机构代码,职务,主岗';
 const count = async (table: string) =>
@@ -93,15 +100,15 @@ describe('importStaffCsv', () => {
       ),
       options,
     );
-    expect(report).toEqual({ ok: false, errors: [{ row: 3, field: 'mobile', reason: 'format' }] });
+    expect(report).toEqual({ ok: false, errors: [{ row: 3, field: 'mobile', header: '手机', reason: 'format' }] });
     expect(JSON.stringify(report)).not.toMatch(/周杰|1390000000X/);
     expect(await writes()).toEqual(before);
   });
 
   it('finds duplicates and disagreements within the file and conflicts with the directory', async () => {
-    const holder = await createPerson(db(), makePerson({ mobile: '13900000099' }), { actor: TEST_ACTOR });
-    const gone = await createPerson(db(), makePerson({ staffNo: 'HT000098' }), { actor: TEST_ACTOR });
-    await updatePerson(db(), gone.id, { status: 'left' }, { actor: TEST_ACTOR });
+    const holder = await createPerson(db(), makePerson({ mobile: '13900000099' }), ACTING);
+    const gone = await createPerson(db(), makePerson({ staffNo: 'HT000098' }), ACTING);
+    await updatePerson(db(), gone.id, { status: 'left' }, ACTING);
     const report = await importStaffCsv(
       testDatabase.database,
       csv(
@@ -117,17 +124,17 @@ describe('importStaffCsv', () => {
     );
     expect(report.ok).toBe(false);
     expect(!report.ok && report.errors).toEqual([
-      { row: 3, field: 'name', reason: 'differs_from_earlier_row' },
-      { row: 3, field: 'primary', reason: 'more_than_one' },
-      { row: 4, field: 'title', reason: 'duplicate' },
-      { row: 5, field: 'mobile', reason: 'duplicate' },
-      { row: 6, field: 'email', reason: 'format' },
-      { row: 6, field: 'mobile', reason: 'taken' },
-      { row: 6, field: 'org_unit_code', reason: 'dissolved' },
-      { row: 6, field: 'primary', reason: 'one_of' },
-      { row: 6, field: 'title', reason: 'required' },
-      { row: 7, field: 'org_unit_code', reason: 'not_found' },
-      { row: 7, field: 'staff_no', reason: 'left' },
+      { row: 3, field: 'name', header: '姓名', reason: 'differs_from_earlier_row' },
+      { row: 3, field: 'primary', header: '主岗', reason: 'more_than_one' },
+      { row: 4, field: 'title', header: '职务', reason: 'duplicate' },
+      { row: 5, field: 'mobile', header: '手机', reason: 'duplicate' },
+      { row: 6, field: 'email', header: '邮箱', reason: 'format' },
+      { row: 6, field: 'mobile', header: '手机', reason: 'taken' },
+      { row: 6, field: 'org_unit_code', header: '机构代码', reason: 'dissolved' },
+      { row: 6, field: 'primary', header: '主岗', reason: 'one_of' },
+      { row: 6, field: 'title', header: '职务', reason: 'required' },
+      { row: 7, field: 'org_unit_code', header: '机构代码', reason: 'not_found' },
+      { row: 7, field: 'staff_no', header: '工号', reason: 'left' },
     ]);
     expect(holder.mobile).toBe('13900000099');
     expect(await count('directory.person')).toBe(2);
@@ -144,6 +151,51 @@ describe('importStaffCsv', () => {
     expect(await importStaffCsv(testDatabase.database, csv(HEADER, 'HT000010,"钱,XD1,科员,'), options)).toEqual({
       ok: false,
       errors: [{ row: 2, field: '', reason: 'unclosed_quote' }],
+    });
+  });
+});
+
+describe('importStaffXlsx', () => {
+  it('reads numbers as Excel stores them, skips a title above the header, and reports spreadsheet rows', async () => {
+    const strings = [
+      '人员名单（2025）',
+      '工号',
+      '姓名',
+      '手机',
+      '机构代码',
+      '职务',
+      '钱多多',
+      'XD1',
+      '科员',
+      '孙少',
+      '是否主岗',
+    ];
+    const s = (reference: string, text: string) => `<c r="${reference}" t="s"><v>${strings.indexOf(text)}</v></c>`;
+    const file = (secondMobile: string) =>
+      workbookOf({
+        sharedStrings: strings.map((text) => `<si><t>${text}</t></si>`),
+        sheets: {
+          名单: [
+            `<row r="1">${s('A1', '人员名单（2025）')}</row>`,
+            `<row r="3">${s('A3', '工号')}${s('B3', '姓名')}${s('C3', '手机')}${s('D3', '机构代码')}${s('E3', '职务')}${s('F3', '是否主岗')}</row>`,
+            `<row r="4"><c r="A4"><v>20190457</v></c>${s('B4', '钱多多')}<c r="C4"><v>13900000011</v></c>${s('D4', 'XD1')}${s('E4', '科员')}<c r="F4" t="b"><v>1</v></c></row>`,
+            `<row r="6"><c r="A6"><v>20190458</v></c>${s('B6', '孙少')}<c r="C6"><v>${secondMobile}</v></c>${s('D6', 'XD1')}${s('E6', '科员')}</row>`,
+          ].join(''),
+        },
+      });
+    expect(await importStaffXlsx(testDatabase.database, file('139'), options)).toEqual({
+      ok: false,
+      errors: [{ row: 6, field: 'mobile', header: '手机', reason: 'format' }],
+    });
+    expect(await count('directory.person')).toBe(0);
+    expect(await importStaffXlsx(testDatabase.database, file('13900000012'), options)).toMatchObject({
+      ok: true,
+      created: 2,
+    });
+    expect(await findPersonByStaffNo(db(), '20190457')).toMatchObject({
+      name: '钱多多',
+      mobile: '13900000011',
+      posts: [{ orgUnitCode: 'XD1', title: '科员', isPrimary: true }],
     });
   });
 });
