@@ -16,13 +16,24 @@ export interface PageOptions {
   sections: ReadonlyArray<{ id: string; label: string }>;
   /** The content of `<main>`, starting with its h1. */
   main: SafeHtml;
+  /** Where the language switch leads (this page in the other language); the home page by default. */
+  languageSwitchPath?: string;
+  /** Stylesheets of the page's own, after the portal's. */
+  stylesheets?: readonly string[];
 }
 
 /**
  * A whole HTML document around a page's main content.
  * @example renderPage({ locale: 'zh-CN', title: '汇通区', sections: [], main: html`<h1>汇通区</h1>` })
  */
-export function renderPage({ locale, title, sections, main }: PageOptions): SafeHtml {
+export function renderPage({
+  locale,
+  title,
+  sections,
+  main,
+  languageSwitchPath = '/',
+  stylesheets = [],
+}: PageOptions): SafeHtml {
   const t = (key: string) => translate(key, locale);
   const other: Locale = locale === 'en' ? 'zh-CN' : 'en';
   return html`<!doctype html>
@@ -33,7 +44,10 @@ export function renderPage({ locale, title, sections, main }: PageOptions): Safe
 <link rel="icon" href="data:,">
 <title>${title}</title>
 <link rel="stylesheet" href="/assets/portal.css?v=${PORTAL_CSS_VERSION}">
-</head>
+${stylesheets.map(
+  (href) => html`<link rel="stylesheet" href="${href}">
+`,
+)}</head>
 <body>
 <a class="skip-link" href="#main">${t('portal.skip_to_main')}</a>
 <header class="site-header">
@@ -44,7 +58,8 @@ export function renderPage({ locale, title, sections, main }: PageOptions): Safe
 ${sections.map(
   ({ id, label }) => html`<li><a href="#${id}">${label}</a></li>
 `,
-)}<li><a href="/?lang=${langParameterOf(other)}" lang="${other}" hreflang="${other}">${t('portal.language.switch')}</a></li>
+)}<li><a href="/account">${t('portal.nav.account')}</a></li>
+<li><a href="${languageSwitchPath}?lang=${langParameterOf(other)}" lang="${other}" hreflang="${other}">${t('portal.language.switch')}</a></li>
 </ul>
 </nav>
 </div>

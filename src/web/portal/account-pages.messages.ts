@@ -1,0 +1,80 @@
+/** Every string of the public account pages (register, sign in, my account), Chinese first. */
+import { registerMessages } from '../../platform/i18n/messages.js';
+
+registerMessages({
+  'portal.account.register.title': { zh: '注册账号', en: 'Create an account' },
+  'portal.account.register.intro': {
+    zh: '个人用户以本人公民身份号码注册；企业和其他组织以统一社会信用代码注册，由法定代表人或经办人办理。',
+    en: 'Citizens register with their own resident identity number; enterprises and other organisations register with their unified social credit code, through their legal representative or an agent.',
+  },
+  'portal.account.register.kinds': { zh: '注册类型', en: 'Type of account' },
+  'portal.account.kind.citizen': { zh: '个人用户', en: 'Citizen' },
+  'portal.account.kind.enterprise': { zh: '法人用户', en: 'Enterprise or organisation' },
+  'portal.account.register.submit': { zh: '注册', en: 'Create account' },
+  'portal.account.register.have_account': { zh: '已有账号？', en: 'Already registered?' },
+  'portal.account.field.residentId': { zh: '公民身份号码', en: 'Resident identity number' },
+  'portal.account.field.residentId.hint': {
+    zh: '18 位，与居民身份证一致，最后一位可能是 X。',
+    en: '18 characters, as on the identity card; the last may be X.',
+  },
+  'portal.account.field.name': { zh: '姓名', en: 'Name' },
+  'portal.account.field.name.hint': { zh: '与居民身份证上的姓名一致。', en: 'As on the identity card.' },
+  'portal.account.field.mobile': { zh: '手机号码', en: 'Mobile number' },
+  'portal.account.field.mobile.hint': {
+    zh: '中国大陆 11 位手机号码，可用于登录。',
+    en: 'An 11-digit mainland China mobile number; you can sign in with it.',
+  },
+  'portal.account.field.email': { zh: '电子邮箱（选填）', en: 'E-mail (optional)' },
+  'portal.account.field.password': { zh: '密码', en: 'Password' },
+  'portal.account.field.password.hint': {
+    zh: '至少 12 位，包含小写字母、大写字母、数字、符号中的至少三类；不要包含证件号码、手机号或姓名。',
+    en: 'At least 12 characters mixing three of: lower case, upper case, digits, symbols; do not use your identity number, mobile or name.',
+  },
+  'portal.account.field.creditCode': { zh: '统一社会信用代码', en: 'Unified social credit code' },
+  'portal.account.field.creditCode.hint': {
+    zh: '18 位，见营业执照或登记证书。',
+    en: '18 characters, as on the business licence or registration certificate.',
+  },
+  'portal.account.field.enterpriseName': { zh: '单位名称', en: 'Name of the organisation' },
+  'portal.account.field.agentRole': { zh: '办理人身份', en: 'You register as' },
+  'portal.account.agent_role.legal_representative': { zh: '法定代表人', en: 'Legal representative' },
+  'portal.account.agent_role.agent': { zh: '经办人', en: 'Agent' },
+  'portal.account.field.agentName': { zh: '办理人姓名', en: 'Your name' },
+  'portal.account.field.agentResidentId': { zh: '办理人公民身份号码', en: 'Your resident identity number' },
+  'portal.account.field.login': { zh: '账号', en: 'Account' },
+  'portal.account.field.login.hint': {
+    zh: '个人用户填写公民身份号码或手机号码；法人用户填写统一社会信用代码或手机号码。',
+    en: 'Citizens: identity number or mobile number. Enterprises: credit code or mobile number.',
+  },
+  'portal.account.field.kind': { zh: '用户类型', en: 'Type of account' },
+  'portal.account.errors.heading': { zh: '提交的信息有 {count} 处问题', en: 'There are {count} problem(s)' },
+  'portal.account.errors.problem': { zh: '无法完成', en: 'This could not be done' },
+  'portal.account.errors.prefix': { zh: '错误：', en: 'Error: ' },
+  'portal.account.signin.title': { zh: '登录', en: 'Sign in' },
+  'portal.account.signin.submit': { zh: '登录', en: 'Sign in' },
+  'portal.account.signin.no_account': { zh: '还没有账号？', en: 'No account yet?' },
+  'portal.account.signin.register_link': { zh: '注册账号', en: 'Create an account' },
+  'portal.account.signin.registered': {
+    zh: '注册成功，请登录。',
+    en: 'Your account has been created. Please sign in.',
+  },
+  'portal.account.signin.signed_out': { zh: '您已退出登录。', en: 'You have signed out.' },
+  'portal.account.signin.staff_hint': {
+    zh: '政府工作人员请使用工作人员登录入口。',
+    en: 'Government staff: use the staff sign-in.',
+  },
+  'portal.account.signin.staff_link': { zh: '工作人员登录', en: 'Staff sign-in' },
+  'portal.account.home.title': { zh: '我的账号', en: 'My account' },
+  'portal.account.home.signed_in_as': { zh: '您已登录为{kind}。', en: 'You are signed in as: {kind}.' },
+  'portal.account.home.residentId_note': {
+    zh: '为保护个人信息，公民身份号码只显示末 4 位。',
+    en: 'To protect your personal data, only the last 4 characters of your identity number are shown.',
+  },
+  'portal.account.home.created': { zh: '注册时间', en: 'Registered on' },
+  'portal.account.signout': { zh: '退出登录', en: 'Sign out' },
+  'portal.account.none': { zh: '未填写', en: 'Not given' },
+  'portal.account.staff_signed_in': {
+    zh: '您当前以工作人员身份登录。请先退出工作人员登录，再注册或登录个人、法人账号。',
+    en: 'You are signed in as a member of staff. Sign out of the staff account first, then register or sign in as a citizen or enterprise.',
+  },
+});
