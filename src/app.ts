@@ -8,7 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
-import { NotFoundError, RateLimitedError } from './platform/errors.js';
+import { DomainError, NotFoundError, RateLimitedError } from './platform/errors.js';
 import { registerAuthentication } from './platform/http/authentication.js';
 import { healthRoutes } from './platform/http/health.routes.js';
 import { problemFrom, sendProblem } from './platform/http/problem.js';
@@ -42,6 +42,10 @@ export async function buildApp(runtime: Runtime, options: BuildAppOptions = {}):
     const problem = problemFrom(error, request);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds));
+    // RFC 6750 §3: a refused bearer token is answered with the challenge that says so.
+    if (error instanceof DomainError && error.code === 'identity.token_invalid') {
+      reply.header('www-authenticate', 'Bearer error="invalid_token"');
+    }
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) => {

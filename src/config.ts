@@ -3,6 +3,7 @@
  * `process.env`. A bad value stops the process with a message that names the variable.
  */
 import path from 'node:path';
+import { MAIL_RULES, type MailRule } from './modules/provisioning/index.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -32,6 +33,12 @@ export interface Config {
    * must share it; absent means a key file in the data dir, created on first start.
    */
   secretKey: string | undefined;
+  /** The password of the demo accounts made on a fresh embedded start; absent means a random one. */
+  demoPassword: string | undefined;
+  /** The district's mail domain: every person's address is `<local part>@<mailDomain>`. */
+  mailDomain: string;
+  /** How a person's name becomes the local part of their address (docs/provisioning.md). */
+  mailRule: MailRule;
 }
 
 export class ConfigError extends Error {
@@ -70,7 +77,19 @@ export function loadConfig(env: Env = process.env): Config {
     seedDemoOnFreshStart: boolean(env, 'HUITONG_DEMO_SEED', true),
     shutdownGraceMs: integer(env, 'HUITONG_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     secretKey: env.HUITONG_SECRET_KEY || undefined,
+    demoPassword: env.HUITONG_DEMO_PASSWORD || undefined,
+    mailDomain: mailDomain(env, 'HUITONG_MAIL_DOMAIN', 'example.gov.cn'),
+    mailRule: oneOf(env, 'HUITONG_MAIL_RULE', MAIL_RULES, 'pinyin'),
   };
+}
+
+function mailDomain(env: Env, name: string, fallback: string): string {
+  const value = text(env, name, fallback).toLowerCase();
+  // RFC 1035 labels: letters, digits and inner hyphens, at least two labels.
+  if (!/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(value)) {
+    throw new ConfigError(name, `must be a domain name such as example.gov.cn, got "${value}"`);
+  }
+  return value;
 }
 
 function text(env: Env, name: string, fallback: string): string {

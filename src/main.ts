@@ -1,16 +1,19 @@
 /**
- * The `huitong` command: serve, migrate, seed, audit verify. One binary for every role.
+ * The `huitong` command: serve, migrate, seed, audit, events, identity, access. One binary for every role.
  */
 import { Command, Option } from 'commander';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { seedCommand } from './modules/directory/index.js';
+import { accessBootstrapCommand, createAccessPolicy } from './modules/access/index.js';
+import { directoryImportCommand, seedCommand } from './modules/directory/index.js';
+import { identityCommand, oidcKeysCommand } from './modules/identity/index.js';
 import { auditCommand } from './platform/audit/audit.command.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrations.js';
 import { DomainError } from './platform/errors.js';
 import { eventsCommand } from './platform/events/events.command.js';
 import { translate } from './platform/i18n/messages.js';
+import { loadSecretKey, secretBox } from './platform/secrets/secret-box.js';
 import { openRuntime, VERSION } from './runtime.js';
 
 const program = new Command()
@@ -52,6 +55,11 @@ program
     await app.listen({ port: config.port, host: config.host });
     if (options.role !== 'web') runtime.events.start();
     app.log.info({ role: options.role, engine: runtime.database.engine, version: VERSION }, 'huitong ready');
+    if (runtime.demoAccess) {
+      // Where the demo password is, never the password itself: logs are collected and kept.
+      const { accounts, credentialsFile } = runtime.demoAccess;
+      app.log.info({ accounts, credentialsFile }, 'demo accounts made: see the file for how to sign in');
+    }
   });
 
 program
@@ -93,6 +101,36 @@ async function openMigratedDatabase() {
 program.addCommand(seedCommand(openMigratedDatabase));
 program.addCommand(auditCommand(openConfiguredDatabase));
 program.addCommand(eventsCommand(openConfiguredDatabase));
+program.addCommand(
+  oidcKeysCommand(async () => {
+    const config = loadConfig();
+    const secrets = secretBox(await loadSecretKey(config.secretKey, config.dataDir));
+    return { database: await openMigratedDatabase(), secrets };
+  }),
+);
+program.addCommand(identityCommand(openMigratedDatabase, (database) => createAccessPolicy({ database })));
+
+program
+  .command('directory')
+  .description('机构目录 directory')
+  .command('import <file>')
+  .description(
+    '导入人员（CSV 或 XLSX，任何一行有误则不写入）import staff from CSV or XLSX (nothing is written if any row is bad)',
+  )
+  .option('--dry-run', 'check and report only; nothing is kept 只校验不写入')
+  .action(async (file: string, options: { dryRun?: boolean }) => {
+    process.exitCode = await directoryImportCommand(openMigratedDatabase, { file, dryRun: options.dryRun === true });
+  });
+
+program
+  .command('access')
+  .description('统一权限 access')
+  .command('bootstrap')
+  .description('指定首位安全管理员（三员之一）name the first security administrator (one of the three duties)')
+  .requiredOption('--staff-no <staffNo>', 'the person’s HR number 工号')
+  .action(async (options: { staffNo: string }) => {
+    await accessBootstrapCommand(openMigratedDatabase, options);
+  });
 
 async function main(): Promise<void> {
   try {

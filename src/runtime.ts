@@ -8,17 +8,42 @@ import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { pino } from 'pino';
 import type { Config } from './config.js';
-import { directoryRoutes, seedDemoOrganisation, seedDemoStaff } from './modules/directory/index.js';
+import { type DemoAccessReport, seedDemoAccess } from './demo-access-seed.js';
+import { type AccessPolicy, accessRoutes, createAccessPolicy, rolesOf } from './modules/access/index.js';
+import {
+  directoryRoutes,
+  personRoutes,
+  seedDemoOrganisation,
+  seedDemoStaff,
+  staffImportRoutes,
+} from './modules/directory/index.js';
+import {
+  accessTokenAuthenticator,
+  identityRoutes,
+  OpenIdProvider,
+  oidcClientRoutes,
+  oidcInteractionRoutes,
+  oidcProviderRoutes,
+  publicAccountRoutes,
+  sessionAuthenticator,
+  subscribeIdentity,
+  subscribeOidcSessionEnd,
+} from './modules/identity/index.js';
+import { provisioningRoutes, scimRoutes, subscribeProvisioning } from './modules/provisioning/index.js';
+import { auditRoutes } from './platform/audit/audit.routes.js';
 import type { BlobStore } from './platform/blobs/blob-store.js';
 import { FsBlobStore } from './platform/blobs/fs-blob-store.js';
 import { loadCalendar, type WorkingDayCalendar } from './platform/calendar/working-days.js';
 import { type Database, openDatabase } from './platform/db/database.js';
-import { migrate } from './platform/db/migrations.js';
+import { migrate, pendingMigrations } from './platform/db/migrations.js';
 import { EventDispatcher } from './platform/events/dispatcher.js';
 import type { Authenticator } from './platform/http/authentication.js';
 import { logRedactPaths } from './platform/logging.js';
 import { loadSecretKey, type SecretBox, secretBox } from './platform/secrets/secret-box.js';
+import { publicAccountPages } from './web/portal/account-pages.routes.js';
 import { portalRoutes } from './web/portal/portal.routes.js';
+import { oidcSignInPages } from './web/signin/oidc-pages.js';
+import { signinRoutes } from './web/signin/signin.routes.js';
 import { WORKBENCH_ASSETS_DIR, workbenchRoutes } from './web/workbench.routes.js';
 
 export interface Runtime {
@@ -31,6 +56,12 @@ export interface Runtime {
   blobs: BlobStore;
   /** Seals secrets stored in the database (TOTP seeds, signing keys) under the platform key. */
   secrets: SecretBox;
+  /** Who may do what, where: the access module's grants, asked by every module's services. */
+  policy: AccessPolicy;
+  /** The OpenID Provider of the office systems; null while the database is behind on migrations. */
+  oidc: OpenIdProvider | null;
+  /** The demo accounts made on this start (a fresh embedded data dir), for the start-up message. */
+  demoAccess: DemoAccessReport | undefined;
   /** Domain events from the outbox to in-process subscribers; modules subscribe before `start()`. */
   events: EventDispatcher;
   /** How requests prove who they are, tried in this order by buildApp before any route runs. */
@@ -59,6 +90,7 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
   try {
     const calendar = await loadCalendar(config.calendarFile);
     const secrets = secretBox(await loadSecretKey(config.secretKey, config.dataDir));
+    let demoAccess: DemoAccessReport | undefined;
     if (options.migrate ?? true) {
       const report = await migrate(database);
       // A fresh embedded data dir is someone trying the platform: give them the demo district.
@@ -66,19 +98,27 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
       if (fresh && config.seedDemoOnFreshStart) {
         await seedDemoOrganisation(database);
         await seedDemoStaff(database);
+        const policy = createAccessPolicy({ database });
+        demoAccess = await seedDemoAccess(database, { policy, dataDir: config.dataDir, password: config.demoPassword });
       }
     }
     const events = new EventDispatcher(database, {
       logger: pino({ level: config.logLevel, redact: logRedactPaths }).child({ component: 'events' }),
     });
     closers.push(() => events.stop()); // after the database's closer, so it runs first
+    const policy = createAccessPolicy({
+      database,
+      logger: pino({ level: config.logLevel, redact: logRedactPaths }).child({ component: 'access' }),
+    });
+    // Denials asked inside a rolled-back transaction are written after it: let them land before closing.
+    closers.push(() => policy.settled());
     const blobs = new FsBlobStore(path.join(config.dataDir, 'blobs'), { maxBytes: config.maxUploadBytes });
-    const authenticators: Authenticator[] = [];
-    const routes: FastifyPluginAsync[] = [
-      directoryRoutes({ database }),
-      portalRoutes({ database }),
-      workbenchRoutes({ assetsDir: WORKBENCH_ASSETS_DIR }),
-    ];
+    // A database behind on its migrations (a runtime told not to migrate) serves health and readiness
+    // only: /readyz names what is pending, and no module runs on tables it does not have yet.
+    const behind = (await pendingMigrations(database)).length > 0;
+    const { authenticators, routes, oidc } = behind
+      ? { authenticators: [], routes: [], oidc: null }
+      : await openModules({ config, database, secrets, events, policy, closers });
     return {
       version: VERSION,
       config,
@@ -86,6 +126,9 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
       calendar,
       blobs,
       secrets,
+      policy,
+      oidc,
+      demoAccess,
       events,
       authenticators,
       routes,
@@ -97,4 +140,58 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
     for (const close of closers.reverse()) await close();
     throw error;
   }
+}
+
+interface ModuleDeps {
+  config: Config;
+  database: Database;
+  secrets: SecretBox;
+  events: EventDispatcher;
+  policy: AccessPolicy;
+  /** Where a module that holds resources (timers, provider instances) registers its closing. */
+  closers: Array<() => Promise<void>>;
+}
+
+/** The modules: their event subscriptions, how requests authenticate, and their HTTP routes. */
+async function openModules(
+  deps: ModuleDeps,
+): Promise<{ authenticators: Authenticator[]; routes: FastifyPluginAsync[]; oidc: OpenIdProvider }> {
+  const { config, database, secrets, events, policy, closers } = deps;
+  const provisioning = { mail: { domain: config.mailDomain, rule: config.mailRule } };
+  subscribeIdentity(events);
+  subscribeProvisioning(events, provisioning);
+  const oidcLogger = pino({ level: config.logLevel, redact: logRedactPaths }).child({ component: 'oidc' });
+  const oidc = await OpenIdProvider.open({
+    database,
+    secrets,
+    issuer: config.publicUrl,
+    rolesOf: (executor, personId, clientId) => rolesOf(executor, personId, { application: clientId }),
+    pages: oidcSignInPages,
+    logger: oidcLogger,
+  });
+  closers.push(() => oidc.close()); // after the events' closer, so it runs before it
+  subscribeOidcSessionEnd(events, oidc, oidcLogger);
+
+  const secureCookie = config.publicUrl.startsWith('https:');
+  const publicUrl = config.publicUrl;
+  const authenticators: Authenticator[] = [sessionAuthenticator(database), accessTokenAuthenticator({ database })];
+  const routes: FastifyPluginAsync[] = [
+    directoryRoutes({ database }),
+    personRoutes({ database, policy }),
+    staffImportRoutes({ database, policy }),
+    accessRoutes({ database, policy }),
+    identityRoutes({ database, secrets, policy, publicUrl }),
+    publicAccountRoutes({ database, secureCookie }),
+    provisioningRoutes({ database, policy }),
+    scimRoutes({ database, sync: provisioning, publicUrl }),
+    auditRoutes({ database, policy }),
+    oidcProviderRoutes({ oidc }),
+    oidcClientRoutes({ database, policy, secrets }),
+    oidcInteractionRoutes({ oidc, database, secrets, pages: oidcSignInPages }),
+    signinRoutes({ database, secrets, publicUrl }),
+    publicAccountPages({ database, secureCookie }),
+    portalRoutes({ database }),
+    workbenchRoutes({ assetsDir: WORKBENCH_ASSETS_DIR }),
+  ];
+  return { authenticators, routes, oidc };
 }
