@@ -85,6 +85,8 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
       'access.grant',
       'identity.account.manage',
       'identity.session.manage',
+      'identity.client.manage',
+      'provisioning.manage',
     ],
     duty: null,
   },
