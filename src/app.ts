@@ -54,6 +54,9 @@ export async function buildApp(runtime: Runtime, options: BuildAppOptions = {}):
   });
 
   await app.register(helmet, {
+    // Not helmet's no-referrer: with it Chromium sends `Origin: null` on our own form posts, which the
+    // sign-in pages must then refuse as cross-site. same-origin still tells other sites nothing.
+    referrerPolicy: { policy: 'same-origin' },
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],

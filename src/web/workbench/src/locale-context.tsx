@@ -3,6 +3,7 @@
  * `<html lang>` so screen readers pronounce the page in the right language (WCAG 3.1.1).
  */
 import { createContext, type ReactNode, useCallback, useContext, useLayoutEffect, useMemo, useState } from 'react';
+import { setRequestLocale } from './api-client';
 import { LOCALES, type Locale, type MessageKey, translate } from './messages';
 
 const STORAGE_KEY = 'huitong.workbench.locale';
@@ -28,9 +29,11 @@ function storedLocale(): Locale {
 export function LocaleProvider({ children }: { children: ReactNode }) {
   const [locale, setLocaleState] = useState<Locale>(storedLocale);
 
-  // A layout effect, so the first paint already carries the right `lang`.
+  // A layout effect, so the first paint already carries the right `lang`, and the first request asks
+  // for problems in the interface language.
   useLayoutEffect(() => {
     document.documentElement.lang = locale;
+    setRequestLocale(locale);
   }, [locale]);
 
   const setLocale = useCallback((next: Locale) => {

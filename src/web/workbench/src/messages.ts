@@ -1,8 +1,16 @@
 /**
  * The workbench's message catalogue, Chinese first, English second, in the same shape as the
  * server's (`src/platform/i18n/messages.ts`). Keys are typed, so a missing message is a compile error.
- * Placeholders are `{name}`.
+ * Placeholders are `{name}`. Each page's messages live in messages/<page>.messages.ts.
  */
+
+import { accessMessages } from './messages/access.messages';
+import { accountMessages } from './messages/account.messages';
+import { auditMessages } from './messages/audit.messages';
+import { directoryMessages } from './messages/directory.messages';
+import { sessionsMessages } from './messages/sessions.messages';
+import { fieldReasonMessages, shellMessages } from './messages/shell.messages';
+import { systemsMessages } from './messages/systems.messages';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
@@ -12,15 +20,7 @@ interface Message {
   en: string;
 }
 
-const messages = {
-  'app.title': { zh: '汇通工作台', en: 'Huitong Workbench' },
-  'app.name': { zh: '汇通 · 工作台', en: 'Huitong Workbench' },
-  'app.skip_to_content': { zh: '跳到主要内容', en: 'Skip to main content' },
-  'app.language': { zh: '界面语言', en: 'Interface language' },
-  'nav.label': { zh: '主导航', en: 'Main navigation' },
-  'nav.dashboard': { zh: '工作台首页', en: 'Dashboard' },
-  'nav.api_docs': { zh: '接口文档', en: 'API documentation' },
-  'nav.portal': { zh: '门户网站', en: 'Public portal' },
+const pageMessages = {
   'dashboard.title': { zh: '工作台首页', en: 'Dashboard' },
   'dashboard.empty': {
     zh: '业务模块启用后将显示在这里。',
@@ -42,6 +42,18 @@ const messages = {
   'not_found.title': { zh: '页面不存在', en: 'Page not found' },
   'not_found.detail': { zh: '地址 {path} 没有对应的页面。', en: 'There is no page at {path}.' },
   'not_found.back': { zh: '返回工作台首页', en: 'Back to the dashboard' },
+} as const;
+
+const messages = {
+  ...shellMessages,
+  ...fieldReasonMessages,
+  ...pageMessages,
+  ...directoryMessages,
+  ...accessMessages,
+  ...systemsMessages,
+  ...sessionsMessages,
+  ...auditMessages,
+  ...accountMessages,
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof messages;
@@ -51,4 +63,9 @@ export function translate(key: MessageKey, locale: Locale, params: Record<string
   const message: Message = messages[key];
   const template = locale === 'en' ? message.en : message.zh;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** Whether `key` is in the catalogue: for keys built from what the server sends (reason codes). */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(messages, key);
 }

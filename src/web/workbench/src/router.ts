@@ -7,10 +7,23 @@ import { type MouseEvent, useSyncExternalStore } from 'react';
 /** Where the server mounts the workbench; Vite's `base` says the same. */
 export const BASE_PATH = '/workbench/';
 
-export type Route = 'dashboard' | 'not_found';
+/** The workbench's pages, each at `/workbench/<route>`; the dashboard is the base path itself. */
+export const PAGE_ROUTES = ['directory', 'access', 'systems', 'sessions', 'audit', 'account'] as const;
+export type PageRoute = (typeof PAGE_ROUTES)[number];
+export type Route = 'dashboard' | PageRoute | 'not_found';
 
 export function routeOf(pathname: string): Route {
-  return pathname === BASE_PATH ? 'dashboard' : 'not_found';
+  if (pathname === BASE_PATH) return 'dashboard';
+  const name = pathname.slice(BASE_PATH.length).replace(/\/$/, '');
+  return PAGE_ROUTES.find((route) => route === name) ?? 'not_found';
+}
+
+/**
+ * The address of a page.
+ * @example pathOf('audit') // '/workbench/audit'
+ */
+export function pathOf(route: 'dashboard' | PageRoute): string {
+  return route === 'dashboard' ? BASE_PATH : `${BASE_PATH}${route}`;
 }
 
 function subscribe(onChange: () => void): () => void {

@@ -1,0 +1,26 @@
+/** Messages of the sessions page. */
+export const sessionsMessages = {
+  'sessions.title': { zh: '会话', en: 'Sessions' },
+  'sessions.mine': { zh: '我的会话', en: 'My sessions' },
+  'sessions.mine_caption': { zh: '我尚未结束的会话，最新的在前', en: 'My live sessions, newest first' },
+  'sessions.sign_out_everywhere': { zh: '在所有设备上退出', en: 'Sign out everywhere' },
+  'sessions.sign_out_everywhere_confirm': { zh: '全部退出', en: 'Sign out everywhere' },
+  'sessions.sign_out_everywhere_warning': {
+    zh: '将结束您的全部会话（包括当前这一个），之后需要重新登录。',
+    en: 'Every session of yours ends, this one included; you will need to sign in again.',
+  },
+  'sessions.person': { zh: '人员的会话（管理员）', en: 'A person’s sessions (administrators)' },
+  'sessions.person_pick': { zh: '人员', en: 'Person' },
+  'sessions.person_caption': { zh: '该人员尚未结束的会话', en: 'The person’s live sessions' },
+  'sessions.person_end_all': { zh: '结束其全部会话', en: 'End all their sessions' },
+  'sessions.person_all_ended': { zh: '已结束 {count} 个会话。', en: '{count} session(s) ended.' },
+  'session.created': { zh: '登录时间', en: 'Signed in' },
+  'session.current': { zh: '当前会话', en: 'This session' },
+  'session.last_seen': { zh: '最近活动', en: 'Last active' },
+  'session.ip': { zh: '网络（已脱敏）', en: 'Network (masked)' },
+  'session.user_agent': { zh: '浏览器', en: 'Browser' },
+  'session.second_factor': { zh: '两步验证', en: 'Two-step' },
+  'session.end': { zh: '结束', en: 'End' },
+  'session.end_current': { zh: '结束（退出登录）', en: 'End (signs out)' },
+  'session.ended': { zh: '会话已结束。', en: 'The session is ended.' },
+} as const;
