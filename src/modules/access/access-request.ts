@@ -3,9 +3,11 @@
  * quoted in the audit log; a refused attempt (forbidden, or a duty conflict) is itself recorded, with
  * outcome `denied`, once the command's own transaction has rolled back.
  */
+
 import { recordAudit } from '../../platform/audit/audit-log.js';
 import type { Actor } from '../../platform/authorization.js';
 import type { Executor } from '../../platform/db/database.js';
+import { inTransaction } from '../../platform/db/database.js';
 import { ConflictError, type DomainError, ForbiddenError } from '../../platform/errors.js';
 
 /** Who asks, and the request to quote in the audit log. */
@@ -51,9 +53,4 @@ function isRefusal(error: unknown): error is DomainError {
   return (
     error instanceof ForbiddenError || (error instanceof ConflictError && error.code === 'access.separation_of_duties')
   );
-}
-
-/** Runs `work` in the caller's transaction, or in a new one when the caller has none. */
-export function inTransaction<T>(executor: Executor, work: (tx: Executor) => Promise<T>): Promise<T> {
-  return executor.isTransaction ? work(executor) : executor.transaction().execute(work);
 }

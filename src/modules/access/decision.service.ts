@@ -8,8 +8,9 @@ import type { Executor } from '../../platform/db/database.js';
 import { type FieldError, ValidationError } from '../../platform/errors.js';
 import { ORG_UNIT_CODE_PATTERN } from '../directory/index.js';
 import './access.messages.js';
+import { inTransaction } from '../../platform/db/database.js';
 import { decide, deniedError, recordDenial } from './access-policy.js';
-import { type AccessRequest, inTransaction } from './access-request.js';
+import type { AccessRequest } from './access-request.js';
 import { coveringScopes } from './actor-standing.js';
 import { UUID_PATTERN } from './grant.js';
 

@@ -19,8 +19,9 @@ import {
 import { recordEvent } from '../../platform/events/outbox.js';
 import { listPeople, ORG_UNIT_CODE_PATTERN, orgSubtree } from '../directory/index.js';
 import './access.messages.js';
+import { inTransaction } from '../../platform/db/database.js';
 import { decide, deniedError, recordDenial, scopeOfPermission } from './access-policy.js';
-import { type AccessRequest, audited, inTransaction } from './access-request.js';
+import { type AccessRequest, audited } from './access-request.js';
 import { coveringScopes, dutiesOf, findPerson, permissionsAt, rootUnitCode, standingOf } from './actor-standing.js';
 import {
   GRANT_CHANGED_EVENT,

@@ -3,7 +3,9 @@
  * the path up to the district) and the one way to write it, `upsertOrgUnits`, which keeps the tree
  * whole. Writes carry no actor yet: they come with authentication (identity) and are in-process only.
  */
+
 import type { Executor } from '../../platform/db/database.js';
+import { inTransaction } from '../../platform/db/database.js';
 import { NotFoundError } from '../../platform/errors.js';
 import './directory.messages.js';
 import type { OrgUnit, OrgUnitChange, OrgUnitFields, OrgUnitInput, OrgUnitKind, OrgUnitStatus } from './org-unit.js';
@@ -156,9 +158,4 @@ export async function upsertOrgUnits(
     const created = plan.createBatches.reduce((sum, batch) => sum + batch.length, 0);
     return { created, updated: plan.updates.length, unchanged: plan.unchanged };
   });
-}
-
-/** Runs `work` in the caller's transaction, or in a new one when the caller has none. */
-function inTransaction<T>(executor: Executor, work: (tx: Executor) => Promise<T>): Promise<T> {
-  return executor.isTransaction ? work(executor) : executor.transaction().execute(work);
 }

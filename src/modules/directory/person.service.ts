@@ -14,6 +14,7 @@
 import type { Executor } from '../../platform/db/database.js';
 import { type FieldError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import './directory.messages.js';
+import { inTransaction } from '../../platform/db/database.js';
 import type { FieldChange } from './directory.tables.js';
 import type { OrgUnit } from './org-unit.js';
 import { selectOrgUnit } from './org-unit.repository.js';
@@ -58,7 +59,7 @@ import {
 } from './person-access.js';
 import { fieldChange, recordPersonChange } from './person-change-log.js';
 import { checkPersonFields, checkPostFields, normaliseEmail, normaliseMobile } from './person-fields.js';
-import { addPostIn, endPostIn, inTransaction } from './post.service.js';
+import { addPostIn, endPostIn } from './post.service.js';
 
 export interface PeopleQuery {
   /** Only people holding a current post in this unit (or, with includeSubtree, anywhere below it). */

@@ -7,7 +7,9 @@
  * Each change first asks the Policy for `directory.manage` over the unit it changes: the post's own,
  * and, when the primary moves, the unit of the former primary too (the person's home changes there).
  */
+
 import type { Executor } from '../../platform/db/database.js';
+import { inTransaction } from '../../platform/db/database.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import './directory.messages.js';
 import type { IsoDate, OrgUnit } from './org-unit.js';
@@ -182,11 +184,6 @@ export async function endPostIn(executor: Executor, post: Post, validTo: IsoDate
   // Posts come primary first, then by start: the longest-held remaining post takes over.
   const [successor] = await selectPosts(executor, [post.personId]);
   if (successor) await promote(executor, successor, actor);
-}
-
-/** Runs `work` in the caller's transaction, or in a new one when the caller has none. */
-export function inTransaction<T>(executor: Executor, work: (tx: Executor) => Promise<T>): Promise<T> {
-  return executor.isTransaction ? work(executor) : executor.transaction().execute(work);
 }
 
 async function lockedCurrentPost(executor: Executor, postId: string): Promise<Post> {

@@ -3,9 +3,11 @@
  * and unlocks one that repeated failures locked; the person changes their own password. Opening and
  * unlocking need `identity.account.manage` over the person's primary org unit.
  */
+
 import { recordAudit } from '../../platform/audit/audit-log.js';
 import type { Actor, Policy } from '../../platform/authorization.js';
 import type { Database, Executor } from '../../platform/db/database.js';
+import { inTransaction } from '../../platform/db/database.js';
 import {
   ConflictError,
   type FieldError,
@@ -251,8 +253,4 @@ function policyErrors(password: string, person: Person): FieldError[] {
 
 function primaryUnitOf(person: Person): string | null {
   return person.posts[0]?.orgUnitCode ?? null;
-}
-
-function inTransaction<T>(executor: Executor, work: (tx: Executor) => Promise<T>): Promise<T> {
-  return executor.isTransaction ? work(executor) : executor.transaction().execute(work);
 }

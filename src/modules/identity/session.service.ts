@@ -7,11 +7,13 @@
  * Who may end what: a civil servant their own sessions; someone holding `identity.session.manage`
  * over the person's primary org unit anybody's there; the system anybody's.
  */
+
 import { createHash, randomBytes } from 'node:crypto';
 import { recordAudit } from '../../platform/audit/audit-log.js';
 import type { Actor, Policy } from '../../platform/authorization.js';
 import { SYSTEM_ACTOR } from '../../platform/authorization.js';
 import type { Executor } from '../../platform/db/database.js';
+import { inTransaction } from '../../platform/db/database.js';
 import { NotFoundError, ValidationError } from '../../platform/errors.js';
 import { recordEvent } from '../../platform/events/outbox.js';
 import { getPerson } from '../directory/index.js';
@@ -324,8 +326,4 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A malformed id names no session; asking the database would fail on the uuid cast instead. */
 function isUuid(text: string): boolean {
   return UUID.test(text);
-}
-
-function inTransaction<T>(executor: Executor, work: (tx: Executor) => Promise<T>): Promise<T> {
-  return executor.isTransaction ? work(executor) : executor.transaction().execute(work);
 }

@@ -45,6 +45,15 @@ export function tablesOf<Tables>(executor: AnyKysely | Transaction<unknown>): Ky
   return executor as unknown as Kysely<Tables>;
 }
 
+/**
+ * Runs `work` in the caller's transaction, or in a new one when the caller has none, so a service
+ * can be called alone or as one step of a larger command.
+ * @example await inTransaction(executor, async (tx) => { await insertThing(tx); await recordAudit(tx, entry); });
+ */
+export function inTransaction<T>(executor: Executor, work: (tx: Executor) => Promise<T>): Promise<T> {
+  return executor.isTransaction ? work(executor) : executor.transaction().execute(work);
+}
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPGlite(options.dataDir);
 }

@@ -4,11 +4,13 @@
  * secret) and records `identity.client.changed` in the same transaction. Bad input changes nothing:
  * every field is checked and every failing one reported before anything is written.
  */
+
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { recordAudit } from '../../../platform/audit/audit-log.js';
 import type { Actor, Policy } from '../../../platform/authorization.js';
 import type { Executor } from '../../../platform/db/database.js';
+import { inTransaction } from '../../../platform/db/database.js';
 import { type FieldError, NotFoundError, ValidationError } from '../../../platform/errors.js';
 import { recordEvent } from '../../../platform/events/outbox.js';
 import type { SecretBox } from '../../../platform/secrets/secret-box.js';
@@ -401,8 +403,4 @@ function definedOf(patch: ClientPatch): ClientPatch {
 
 function invalid(errors: FieldError[]): ValidationError {
   return new ValidationError('identity.client_invalid', errors, { count: errors.length });
-}
-
-function inTransaction<T>(executor: Executor, work: (tx: Executor) => Promise<T>): Promise<T> {
-  return executor.isTransaction ? work(executor) : executor.transaction().execute(work);
 }

@@ -10,10 +10,12 @@
  * `advanceSigningKeys` runs on the provider's maintenance timer; an emergency rotation (a key is
  * compromised) passes `immediate` and skips step 2's wait.
  */
+
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { recordAudit } from '../../../platform/audit/audit-log.js';
 import { SYSTEM_ACTOR } from '../../../platform/authorization.js';
 import type { Executor } from '../../../platform/db/database.js';
+import { inTransaction } from '../../../platform/db/database.js';
 import type { SecretBox } from '../../../platform/secrets/secret-box.js';
 import type { SigningKeyAlg, SigningKeyState, SigningKeyUse } from './oidc.tables.js';
 import { KEY_PUBLISH_LEAD_MS, KEY_RETIREMENT_MS } from './oidc-lifetimes.js';
@@ -261,8 +263,4 @@ async function audit(executor: Executor, action: string, details: Record<string,
     outcome: 'success',
     details,
   });
-}
-
-function inTransaction<T>(executor: Executor, work: (tx: Executor) => Promise<T>): Promise<T> {
-  return executor.isTransaction ? work(executor) : executor.transaction().execute(work);
 }
