@@ -3,6 +3,7 @@
  * `process.env`. A bad value stops the process with a message that names the variable.
  */
 import path from 'node:path';
+import { CRYPTO_SUITES, type CryptoSuite } from './modules/exchange/exchange-crypto.js';
 import { MAIL_RULES, type MailRule } from './modules/provisioning/index.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -39,6 +40,18 @@ export interface Config {
   mailDomain: string;
   /** How a person's name becomes the local part of their address (docs/provisioning.md). */
   mailRule: MailRule;
+  /** The exchange's signing and hashing: Ed25519 + SHA-256, or SM2 + SM3 (docs/exchange.md). */
+  exchangeCrypto: CryptoSuite;
+  /** NATS with JetStream for exchange deliveries; absent means the PostgreSQL queue. */
+  natsUrl: string | undefined;
+  /** Largest standard payload of one exchange message (canonical JSON), in bytes. */
+  exchangeMaxDataBytes: number;
+  /** Failed push attempts before an exchange delivery is dead. */
+  exchangeMaxAttempts: number;
+  /** The longest wait between two push attempts, in milliseconds (the backoff doubles from 1 s up to it). */
+  exchangeRetryMaxMs: number;
+  /** Bearer token Prometheus sends to /metrics; absent means /metrics answers loopback callers only. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -80,6 +93,12 @@ export function loadConfig(env: Env = process.env): Config {
     demoPassword: env.HUITONG_DEMO_PASSWORD || undefined,
     mailDomain: mailDomain(env, 'HUITONG_MAIL_DOMAIN', 'example.gov.cn'),
     mailRule: oneOf(env, 'HUITONG_MAIL_RULE', MAIL_RULES, 'pinyin'),
+    exchangeCrypto: oneOf(env, 'HUITONG_EXCHANGE_CRYPTO', CRYPTO_SUITES, 'international'),
+    natsUrl: optionalUrl(env, 'NATS_URL', ['nats:', 'tls:']),
+    exchangeMaxDataBytes: integer(env, 'HUITONG_EXCHANGE_MAX_DATA_BYTES', 512 * 1024, 1024, 64 * 1024 * 1024),
+    exchangeMaxAttempts: integer(env, 'HUITONG_EXCHANGE_MAX_ATTEMPTS', 15, 1, 1000),
+    exchangeRetryMaxMs: integer(env, 'HUITONG_EXCHANGE_RETRY_MAX_MS', 5 * 60_000, 1000, 24 * 60 * 60_000),
+    metricsToken: secretText(env, 'HUITONG_METRICS_TOKEN'),
   };
 }
 
@@ -89,6 +108,14 @@ function mailDomain(env: Env, name: string, fallback: string): string {
   if (!/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(value)) {
     throw new ConfigError(name, `must be a domain name such as example.gov.cn, got "${value}"`);
   }
+  return value;
+}
+
+/** A secret: at least 32 characters, never echoed in an error. */
+function secretText(env: Env, name: string): string | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 32) throw new ConfigError(name, 'must be at least 32 characters');
   return value;
 }
 

@@ -6,6 +6,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { accessBootstrapCommand, createAccessPolicy } from './modules/access/index.js';
 import { directoryImportCommand, seedCommand } from './modules/directory/index.js';
+import { exchangeCommand } from './modules/exchange/index.js';
 import { identityCommand, oidcKeysCommand } from './modules/identity/index.js';
 import { auditCommand } from './platform/audit/audit.command.js';
 import { openDatabase } from './platform/db/database.js';
@@ -53,7 +54,10 @@ program
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
     await app.listen({ port: config.port, host: config.host });
-    if (options.role !== 'web') runtime.events.start();
+    if (options.role !== 'web') {
+      runtime.events.start();
+      await runtime.exchange?.transport.start();
+    }
     app.log.info({ role: options.role, engine: runtime.database.engine, version: VERSION }, 'huitong ready');
     if (runtime.demoAccess) {
       // Where the demo password is, never the password itself: logs are collected and kept.
@@ -109,6 +113,13 @@ program.addCommand(
   }),
 );
 program.addCommand(identityCommand(openMigratedDatabase, (database) => createAccessPolicy({ database })));
+program.addCommand(
+  exchangeCommand(openConfiguredDatabase, async () => {
+    const config = loadConfig();
+    const secrets = secretBox(await loadSecretKey(config.secretKey, config.dataDir));
+    return { database: await openMigratedDatabase(), secrets };
+  }),
+);
 
 program
   .command('directory')

@@ -9,6 +9,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { pino } from 'pino';
 import type { Config } from './config.js';
 import { type DemoAccessReport, seedDemoAccess } from './demo-access-seed.js';
+import { seedDemoExchange } from './demo-exchange-seed.js';
 import { type AccessPolicy, accessRoutes, createAccessPolicy, rolesOf } from './modules/access/index.js';
 import {
   directoryRoutes,
@@ -17,6 +18,7 @@ import {
   seedDemoStaff,
   staffImportRoutes,
 } from './modules/directory/index.js';
+import { type Exchange, exchangeMetrics, exchangeRoutes, openExchange } from './modules/exchange/index.js';
 import {
   accessTokenAuthenticator,
   identityRoutes,
@@ -38,6 +40,7 @@ import { type Database, openDatabase } from './platform/db/database.js';
 import { migrate, pendingMigrations } from './platform/db/migrations.js';
 import { EventDispatcher } from './platform/events/dispatcher.js';
 import type { Authenticator } from './platform/http/authentication.js';
+import { metricsRoutes } from './platform/http/metrics.routes.js';
 import { logRedactPaths } from './platform/logging.js';
 import { loadSecretKey, type SecretBox, secretBox } from './platform/secrets/secret-box.js';
 import { publicAccountPages } from './web/portal/account-pages.routes.js';
@@ -60,6 +63,8 @@ export interface Runtime {
   policy: AccessPolicy;
   /** The OpenID Provider of the office systems; null while the database is behind on migrations. */
   oidc: OpenIdProvider | null;
+  /** The data exchange hub (message log and delivery transport); null while behind on migrations. */
+  exchange: Exchange | null;
   /** The demo accounts made on this start (a fresh embedded data dir), for the start-up message. */
   demoAccess: DemoAccessReport | undefined;
   /** Domain events from the outbox to in-process subscribers; modules subscribe before `start()`. */
@@ -100,6 +105,7 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
         await seedDemoStaff(database);
         const policy = createAccessPolicy({ database });
         demoAccess = await seedDemoAccess(database, { policy, dataDir: config.dataDir, password: config.demoPassword });
+        await seedDemoExchange(database, { secrets, credentialsFile: demoAccess.credentialsFile });
       }
     }
     const events = new EventDispatcher(database, {
@@ -116,9 +122,9 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
     // A database behind on its migrations (a runtime told not to migrate) serves health and readiness
     // only: /readyz names what is pending, and no module runs on tables it does not have yet.
     const behind = (await pendingMigrations(database)).length > 0;
-    const { authenticators, routes, oidc } = behind
-      ? { authenticators: [], routes: [], oidc: null }
-      : await openModules({ config, database, secrets, events, policy, closers });
+    const { authenticators, routes, oidc, exchange } = behind
+      ? { authenticators: [], routes: [], oidc: null, exchange: null }
+      : await openModules({ config, database, secrets, events, policy, blobs, closers });
     return {
       version: VERSION,
       config,
@@ -128,6 +134,7 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
       secrets,
       policy,
       oidc,
+      exchange,
       demoAccess,
       events,
       authenticators,
@@ -148,15 +155,19 @@ interface ModuleDeps {
   secrets: SecretBox;
   events: EventDispatcher;
   policy: AccessPolicy;
+  blobs: BlobStore;
   /** Where a module that holds resources (timers, provider instances) registers its closing. */
   closers: Array<() => Promise<void>>;
 }
 
 /** The modules: their event subscriptions, how requests authenticate, and their HTTP routes. */
-async function openModules(
-  deps: ModuleDeps,
-): Promise<{ authenticators: Authenticator[]; routes: FastifyPluginAsync[]; oidc: OpenIdProvider }> {
-  const { config, database, secrets, events, policy, closers } = deps;
+async function openModules(deps: ModuleDeps): Promise<{
+  authenticators: Authenticator[];
+  routes: FastifyPluginAsync[];
+  oidc: OpenIdProvider;
+  exchange: Exchange;
+}> {
+  const { config, database, secrets, events, policy, blobs, closers } = deps;
   const provisioning = { mail: { domain: config.mailDomain, rule: config.mailRule } };
   subscribeIdentity(events);
   subscribeProvisioning(events, provisioning);
@@ -171,6 +182,17 @@ async function openModules(
   });
   closers.push(() => oidc.close()); // after the events' closer, so it runs before it
   subscribeOidcSessionEnd(events, oidc, oidcLogger);
+  // Pushing starts with the process's role (main.ts); publishing and pulls work in every role.
+  const exchange = await openExchange({
+    database,
+    secrets,
+    logger: pino({ level: config.logLevel, redact: logRedactPaths }).child({ component: 'exchange' }),
+    suite: config.exchangeCrypto,
+    maxDataBytes: config.exchangeMaxDataBytes,
+    delivery: { maxAttempts: config.exchangeMaxAttempts, backoff: { baseMs: 1000, maxMs: config.exchangeRetryMaxMs } },
+    natsUrl: config.natsUrl,
+  });
+  closers.push(() => exchange.close()); // before the database's closer runs
 
   const secureCookie = config.publicUrl.startsWith('https:');
   const publicUrl = config.publicUrl;
@@ -185,6 +207,8 @@ async function openModules(
     provisioningRoutes({ database, policy }),
     scimRoutes({ database, sync: provisioning, publicUrl }),
     auditRoutes({ database, policy }),
+    exchangeRoutes({ database, policy, secrets, blobs, exchange }),
+    metricsRoutes({ collectors: [() => exchangeMetrics(database.kysely)], token: config.metricsToken }),
     oidcProviderRoutes({ oidc }),
     oidcClientRoutes({ database, policy, secrets }),
     oidcInteractionRoutes({ oidc, database, secrets, pages: oidcSignInPages }),
@@ -193,5 +217,5 @@ async function openModules(
     portalRoutes({ database }),
     workbenchRoutes({ assetsDir: WORKBENCH_ASSETS_DIR }),
   ];
-  return { authenticators, routes, oidc };
+  return { authenticators, routes, oidc, exchange };
 }

@@ -17,6 +17,14 @@ export const PERMISSIONS = {
   'identity.client.manage': { zh: '登记和维护接入系统', en: 'Register and maintain connected systems' },
   'audit.read': { zh: '查看审计日志', en: 'Read the audit log' },
   'provisioning.manage': { zh: '管理向下游系统的账号同步', en: 'Manage account provisioning to downstream systems' },
+  'exchange.read': {
+    zh: '查看数据交换的成员、标准、订阅和消息',
+    en: 'Read exchange members, standards, subscriptions and messages',
+  },
+  'exchange.manage': {
+    zh: '登记交换成员、维护数据标准和映射、审批订阅、重投消息',
+    en: 'Register exchange members, maintain standards and mappings, approve subscriptions, resubmit messages',
+  },
 } as const satisfies Record<string, Message>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -58,6 +66,8 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
       'identity.session.manage',
       'identity.client.manage',
       'provisioning.manage',
+      'exchange.read',
+      'exchange.manage',
     ],
     duty: 'system_admin',
   },
@@ -72,7 +82,7 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
     code: 'platform.security_auditor',
     nameZh: '安全审计员',
     nameEn: 'Security auditor',
-    permissions: ['audit.read', 'access.explain', 'directory.read'],
+    permissions: ['audit.read', 'access.explain', 'directory.read', 'exchange.read'],
     duty: 'security_auditor',
   },
   {
@@ -87,6 +97,8 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
       'identity.session.manage',
       'identity.client.manage',
       'provisioning.manage',
+      'exchange.read',
+      'exchange.manage',
     ],
     duty: null,
   },

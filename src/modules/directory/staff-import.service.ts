@@ -20,7 +20,7 @@ import type { Database, Executor } from '../../platform/db/database.js';
 import { PayloadTooLargeError } from '../../platform/errors.js';
 import { hasZipSignature, readXlsx } from '../../platform/spreadsheets/xlsx-reader.js';
 import './directory.messages.js';
-import { CsvSyntaxError, parseCsv } from './csv-parser.js';
+import { CsvSyntaxError, parseCsv } from '../../platform/spreadsheets/csv-parser.js';
 import type { IsoDate } from './org-unit.js';
 import { selectOrgUnits } from './org-unit.repository.js';
 import { chinaToday, type Person } from './person.js';

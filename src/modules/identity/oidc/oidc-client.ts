@@ -14,7 +14,13 @@ export type ClientGrantType = (typeof CLIENT_GRANT_TYPES)[number];
 /** OpenID Connect scopes: what a relying party may ask to know about the signed-in person. */
 export const OIDC_SCOPES = ['openid', 'profile', 'email', 'phone', 'roles', 'offline_access'] as const;
 /** Scopes of the platform's own APIs, for machine clients (client credentials) and resource servers. */
-export const API_SCOPES = ['directory.read', 'directory.manage', 'provisioning.manage', 'audit.read'] as const;
+export const API_SCOPES = [
+  'directory.read',
+  'directory.manage',
+  'provisioning.manage',
+  'audit.read',
+  'exchange',
+] as const;
 /** Every scope a client may be registered for. */
 export const CLIENT_SCOPES: readonly string[] = [...OIDC_SCOPES, ...API_SCOPES];
 

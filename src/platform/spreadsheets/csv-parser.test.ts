@@ -31,6 +31,16 @@ describe('parseCsv', () => {
     expect(parseCsv(' a , b ')).toEqual([[' a ', ' b ']]);
   });
 
+  it('splits on another delimiter when told, and then keeps commas inside fields', () => {
+    expect(parseCsv('a;"b;c";d,e\r\n', { delimiter: ';' })).toEqual([['a', 'b;c', 'd,e']]);
+    expect(parseCsv('a\tb\r\n"x\ty"\tz', { delimiter: '\t' })).toEqual([
+      ['a', 'b'],
+      ['x\ty', 'z'],
+    ]);
+    expect(() => parseCsv('a', { delimiter: '"' })).toThrow(RangeError);
+    expect(() => parseCsv('a', { delimiter: ';;' })).toThrow(RangeError);
+  });
+
   it('reports the record of an unclosed quote', () => {
     const error = catchError(() => parseCsv('a,b\r\nc,"d\r\ne,f\r\n'));
     expect(error).toBeInstanceOf(CsvSyntaxError);

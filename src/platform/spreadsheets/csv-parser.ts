@@ -1,9 +1,10 @@
 /**
- * A small RFC 4180 CSV reader for the staff import: comma-separated fields, records ended by CRLF
- * (LF and a lone CR accepted too, as spreadsheets on every system write them), fields in double
- * quotes may hold commas, line breaks and doubled quotes (`""`). A leading UTF-8 byte order mark,
- * which Excel writes into every "CSV UTF-8" file, is dropped. Thirty lines of our own instead of a
- * dependency: the import needs nothing else.
+ * A small RFC 4180 CSV reader, for the staff import and the exchange's CSV payloads: comma-separated
+ * fields (another one-character delimiter on request, as some departmental systems write `;` or
+ * tabs), records ended by CRLF (LF and a lone CR accepted too, as spreadsheets on every system write
+ * them), fields in double quotes may hold delimiters, line breaks and doubled quotes (`""`). A
+ * leading UTF-8 byte order mark, which Excel writes into every "CSV UTF-8" file, is dropped. Thirty
+ * lines of our own instead of a dependency: nothing else is needed.
  */
 
 export class CsvSyntaxError extends Error {
@@ -21,10 +22,15 @@ export class CsvSyntaxError extends Error {
 /**
  * The records of a CSV text, each an array of fields, as written (no trimming). A final line break
  * does not make an empty record.
- * @throws CsvSyntaxError on an unclosed quote, or a quote inside an unquoted field or after a closing one
+ * @throws CsvSyntaxError on an unclosed quote, or a quote inside an unquoted field or after a closing one;
+ *   RangeError on a delimiter that cannot be one
  * @example parseCsv('\uFEFF工号,姓名\r\nHT000001,"张""三"\r\n'); // [['工号', '姓名'], ['HT000001', '张"三']]
  */
-export function parseCsv(text: string): string[][] {
+export function parseCsv(text: string, options: { delimiter?: string } = {}): string[][] {
+  const delimiter = options.delimiter ?? ',';
+  if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\r' || delimiter === '\n') {
+    throw new RangeError('the CSV delimiter must be one character other than a quote or a line break');
+  }
   const input = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const records: string[][] = [];
   let record: string[] = [];
@@ -48,14 +54,14 @@ export function parseCsv(text: string): string[][] {
       position = closing.next;
       // After the closing quote only a separator, a line break or the end may follow.
       const next = input[position];
-      if (next !== undefined && next !== ',' && next !== '\r' && next !== '\n') {
+      if (next !== undefined && next !== delimiter && next !== '\r' && next !== '\n') {
         throw new CsvSyntaxError(records.length + 1, 'quote_in_field');
       }
       // An empty quoted field ("") must still count as a field, not as "nothing read yet".
       if (next === undefined) break;
       continue;
     }
-    if (character === ',') endField();
+    if (character === delimiter) endField();
     else if (character === '\r' || character === '\n') {
       endRecord();
       if (character === '\r' && input[position + 1] === '\n') position += 1;

@@ -1,0 +1,216 @@
+/**
+ * SQL for `exchange.delivery`, the PostgreSQL delivery queue. No rules here beyond the queue's own:
+ * a delivery is handed out only when it is due and no earlier delivery of the same subscription and
+ * partition key is still open (per-key order); a lease that ran out makes it due again.
+ */
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db/database.js';
+
+export interface LeasedDelivery {
+  subscriptionId: string;
+  messageSeq: number;
+  partitionKey: string | null;
+  attempts: number;
+  leaseToken: string;
+}
+
+/**
+ * Leases up to `limit` deliveries of a mode (or of one subscription) for `leaseMs`, counting an attempt.
+ * @example const batch = await leaseDeliveries(db, { mode: 'push', limit: 64, leaseMs: 60_000 });
+ */
+export async function leaseDeliveries(
+  executor: Executor,
+  options: { mode: 'push' | 'pull'; subscriptionId?: string; limit: number; leaseMs: number },
+): Promise<LeasedDelivery[]> {
+  const subscription = options.subscriptionId ?? null;
+  const result = await sql<{
+    subscription_id: string;
+    message_seq: string;
+    partition_key: string | null;
+    attempts: number;
+    lease_token: string;
+  }>`
+    with due as (
+      select d.subscription_id, d.message_seq
+      from exchange.delivery d
+      where d.mode = ${options.mode}
+        and (${subscription}::uuid is null or d.subscription_id = ${subscription}::uuid)
+        and ((d.status = 'pending' and d.next_attempt_at <= now())
+             or (d.status = 'leased' and d.lease_until < now()))
+        and (d.partition_key is null or not exists (
+              select 1 from exchange.delivery e
+              where e.subscription_id = d.subscription_id and e.partition_key = d.partition_key
+                and e.status in ('pending', 'leased') and e.message_seq < d.message_seq))
+      order by d.message_seq
+      limit ${options.limit}
+      for update skip locked
+    )
+    update exchange.delivery d
+       set status = 'leased', lease_until = now() + ${options.leaseMs} * interval '1 millisecond',
+           lease_token = gen_random_uuid(), attempts = d.attempts + 1, last_attempt_at = now()
+      from due
+     where d.subscription_id = due.subscription_id and d.message_seq = due.message_seq
+    returning d.subscription_id, d.message_seq, d.partition_key, d.attempts, d.lease_token`.execute(executor);
+  return result.rows
+    .map((row) => ({
+      subscriptionId: row.subscription_id,
+      messageSeq: Number(row.message_seq),
+      partitionKey: row.partition_key,
+      attempts: row.attempts,
+      leaseToken: row.lease_token,
+    }))
+    .sort((a, b) => a.messageSeq - b.messageSeq);
+}
+
+/** Marks leased deliveries delivered; only those whose lease token still matches. Returns how many. */
+export async function completeDeliveries(
+  executor: Executor,
+  subscriptionId: string,
+  leases: ReadonlyArray<{ messageSeq: number; leaseToken: string }>,
+): Promise<number> {
+  if (leases.length === 0) return 0;
+  const result = await sql`
+    update exchange.delivery d
+       set status = 'delivered', delivered_at = now(), lease_until = null, lease_token = null, last_error = null
+      from unnest(${leases.map((lease) => String(lease.messageSeq))}::bigint[],
+                  ${leases.map((lease) => lease.leaseToken)}::uuid[]) as acked(seq, token)
+     where d.subscription_id = ${subscriptionId}::uuid and d.message_seq = acked.seq
+       and d.lease_token = acked.token and d.status = 'leased'`.execute(executor);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+/**
+ * A failed attempt: due again at `retryAt`, or dead when `dead` (the attempt limit is reached).
+ * Only while the lease is still the caller's.
+ */
+export async function failDelivery(
+  executor: Executor,
+  lease: { subscriptionId: string; messageSeq: number; leaseToken: string },
+  outcome: { error: string; retryAt: Date; dead: boolean },
+): Promise<boolean> {
+  const result = await sql`
+    update exchange.delivery
+       set status = ${outcome.dead ? 'dead' : 'pending'}, next_attempt_at = ${outcome.retryAt},
+           lease_until = null, lease_token = null, last_error = ${outcome.error.slice(0, 1000)}
+     where subscription_id = ${lease.subscriptionId}::uuid and message_seq = ${lease.messageSeq}
+       and lease_token = ${lease.leaseToken}::uuid and status = 'leased'`.execute(executor);
+  return Number(result.numAffectedRows ?? 0n) > 0;
+}
+
+/** Gives leased deliveries back untried (their attempt not counted), due at once. */
+export async function releaseDeliveries(
+  executor: Executor,
+  subscriptionId: string,
+  leases: ReadonlyArray<{ messageSeq: number; leaseToken: string }>,
+): Promise<void> {
+  if (leases.length === 0) return;
+  await sql`
+    update exchange.delivery d
+       set status = 'pending', lease_until = null, lease_token = null, attempts = greatest(d.attempts - 1, 0)
+      from unnest(${leases.map((lease) => String(lease.messageSeq))}::bigint[],
+                  ${leases.map((lease) => lease.leaseToken)}::uuid[]) as released(seq, token)
+     where d.subscription_id = ${subscriptionId}::uuid and d.message_seq = released.seq
+       and d.lease_token = released.token and d.status = 'leased'`.execute(executor);
+}
+
+/** Makes dead (or pending) deliveries due again with a fresh attempt count: the console's resubmit. */
+export async function resubmitDeliveries(
+  executor: Executor,
+  subscriptionId: string,
+  messageSeqs: readonly number[],
+): Promise<number> {
+  const result = await sql`
+    update exchange.delivery
+       set status = 'pending', attempts = 0, next_attempt_at = now(), lease_until = null, lease_token = null
+     where subscription_id = ${subscriptionId}::uuid and message_seq = any(${messageSeqs.map(String)}::bigint[])
+       and status in ('dead', 'pending')`.execute(executor);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+export interface DeliveryRow {
+  subscriptionId: string;
+  messageSeq: number;
+  messageId: string;
+  source: string;
+  standardCode: string;
+  memberId: string;
+  mode: 'push' | 'pull';
+  status: 'pending' | 'leased' | 'delivered' | 'dead';
+  attempts: number;
+  lastError: string | null;
+  lastAttemptAt: Date | null;
+  nextAttemptAt: Date;
+  deliveredAt: Date | null;
+  receivedAt: Date;
+}
+
+/** Deliveries by filter, newest first: the dead-letter console and a message's trace. */
+export async function selectDeliveries(
+  executor: Executor,
+  filter: {
+    status?: DeliveryRow['status'];
+    messageSeq?: number;
+    subscriptionId?: string;
+    /** Only deliveries whose subscriber or standard owner is one of these units. */
+    unitCodes?: readonly string[] | null;
+    limit: number;
+    offset: number;
+  },
+): Promise<{ items: DeliveryRow[]; total: number }> {
+  const units = filter.unitCodes ?? null;
+  const where = sql`
+    where (${filter.status ?? null}::text is null or d.status = ${filter.status ?? null})
+      and (${filter.messageSeq ?? null}::bigint is null or d.message_seq = ${filter.messageSeq ?? null})
+      and (${filter.subscriptionId ?? null}::uuid is null or d.subscription_id = ${filter.subscriptionId ?? null}::uuid)
+      and (${units === null} or mb.owner_org_unit_code = any(${units ?? []}::text[])
+           or st.owner_org_unit_code = any(${units ?? []}::text[]))`;
+  const from = sql`
+    from exchange.delivery d
+    join exchange.message m on m.seq = d.message_seq
+    join exchange.subscription s on s.id = d.subscription_id
+    join exchange.member mb on mb.id = s.member_id
+    join exchange.standard st on st.code = m.standard_code`;
+  const [rows, count] = await Promise.all([
+    sql<{
+      subscription_id: string;
+      message_seq: string;
+      message_id: string;
+      source: string;
+      standard_code: string;
+      member_id: string;
+      mode: 'push' | 'pull';
+      status: DeliveryRow['status'];
+      attempts: number;
+      last_error: string | null;
+      last_attempt_at: Date | null;
+      next_attempt_at: Date;
+      delivered_at: Date | null;
+      received_at: Date;
+    }>`select d.subscription_id, d.message_seq, m.id as message_id, m.source, m.standard_code, s.member_id,
+              d.mode, d.status, d.attempts, d.last_error, d.last_attempt_at, d.next_attempt_at, d.delivered_at,
+              m.received_at
+       ${from} ${where}
+       order by d.message_seq desc, d.subscription_id
+       limit ${filter.limit} offset ${filter.offset}`.execute(executor),
+    sql<{ total: number }>`select count(*)::int as total ${from} ${where}`.execute(executor),
+  ]);
+  return {
+    total: count.rows[0]?.total ?? 0,
+    items: rows.rows.map((row) => ({
+      subscriptionId: row.subscription_id,
+      messageSeq: Number(row.message_seq),
+      messageId: row.message_id,
+      source: row.source,
+      standardCode: row.standard_code,
+      memberId: row.member_id,
+      mode: row.mode,
+      status: row.status,
+      attempts: row.attempts,
+      lastError: row.last_error,
+      lastAttemptAt: row.last_attempt_at,
+      nextAttemptAt: row.next_attempt_at,
+      deliveredAt: row.delivered_at,
+      receivedAt: row.received_at,
+    })),
+  };
+}

@@ -1,0 +1,539 @@
+/**
+ * The NATS JetStream delivery transport: JetStream carries push work between processes, PostgreSQL
+ * stays the system of record and the coordinator.
+ *
+ * The publish transaction writes the delivery rows, as with the PostgreSQL queue. A relay (in each
+ * pushing process) leases due push rows with a long lease and publishes one JetStream message per
+ * lease; workers in any process take them from one durable pull consumer, push, record the outcome
+ * on the row and only then ack. So:
+ * - per-key order comes from the rows: `leaseDeliveries` hands out only the head of each partition
+ *   key, so at most one delivery per key is ever in JetStream, whatever order workers take them in;
+ * - nothing is lost: a lease that runs out (a crashed relay or worker, a message JetStream gave up
+ *   on) makes its row due again and it is relayed again under a new lease;
+ * - a JetStream message whose lease is no longer current (relayed again meanwhile, or delivered) is
+ *   dropped by the worker unpushed, so a stale copy can neither duplicate nor overtake its key;
+ * - the retry policy (backoff, attempt limit, dead letters) is the rows', exactly as on PostgreSQL.
+ * Pull subscriptions (`fetch`/`ack`/`nack`) are served from the rows by the PostgreSQL implementation.
+ */
+import {
+  AckPolicy,
+  type ConsumerMessages,
+  JetStreamApiError,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+} from '@nats-io/jetstream';
+import { connect, type NatsConnection, nanos, type Subscription } from '@nats-io/transport-node';
+import { sql } from 'kysely';
+import type { Database } from '../../platform/db/database.js';
+import {
+  completeDeliveries,
+  failDelivery,
+  type LeasedDelivery,
+  leaseDeliveries,
+  releaseDeliveries,
+} from './delivery.repository.js';
+import { PostgresTransport } from './pg-transport.js';
+import { type PushTarget, pushDeliveries } from './push-delivery.js';
+import type { RoutedDelivery } from './routing.js';
+import type { DeliveryTransport, PulledDelivery, TransportDeps } from './transport.js';
+
+export interface NatsTransportOptions {
+  /** JetStream stream holding push work; its subjects are `<subjectPrefix>.push.>`. */
+  streamName?: string;
+  /** Subjects: `<prefix>.push.<subscription id>` (in the stream) and `<prefix>.wake` (core NATS). */
+  subjectPrefix?: string;
+  /** The durable pull consumer all pushing processes share. */
+  consumerName?: string;
+  /** How often an idle relay looks for due rows (retries come due, leases run out). */
+  pollMs?: number;
+  /** Rows leased per relay round, and JetStream messages a worker pushes together. */
+  batchSize?: number;
+  /** How long a relayed row stays leased: longer than a message normally waits in JetStream. */
+  relayLeaseMs?: number;
+  /** Times JetStream hands one message out before giving up on it (the row's lease then runs out). */
+  maxDeliver?: number;
+  /** Batches one process pushes at once. */
+  concurrency?: number;
+  /**
+   * Jobs in the stream not yet acked above which relays stop leasing: rows wait, due, in PostgreSQL
+   * rather than leased in a backlog whose leases could run out before a worker gets to them.
+   */
+  maxOutstanding?: number;
+}
+
+export const NATS_DEFAULTS = {
+  streamName: 'HUITONG_EXCHANGE',
+  subjectPrefix: 'huitong.exchange',
+  consumerName: 'huitong-exchange-push',
+  pollMs: 1_000,
+  batchSize: 256,
+  relayLeaseMs: 5 * 60_000,
+  maxDeliver: 3,
+  concurrency: 4,
+  maxOutstanding: 10_000,
+} as const satisfies Required<NatsTransportOptions>;
+
+const PUBLISH_ATTEMPTS = 3;
+
+/** What a relayed JetStream message carries: the lease, not the message (workers read it from the log). */
+export interface PushJob {
+  subscriptionId: string;
+  messageSeq: number;
+  leaseToken: string;
+  attempts: number;
+}
+
+/** JetStream de-duplicates a publish repeated within the window (a relay retrying after a lost ack). */
+export function pushMessageId(job: PushJob): string {
+  return `${job.subscriptionId}:${job.messageSeq}:${job.leaseToken}`;
+}
+
+/**
+ * `openExchange`'s `openTransport` for NATS.
+ * @example const exchange = await openExchange({ ...options, openTransport: openNatsTransport(config.natsUrl) });
+ */
+export function openNatsTransport(
+  url: string,
+  options: NatsTransportOptions = {},
+): (deps: TransportDeps) => Promise<NatsTransport> {
+  return (deps) => NatsTransport.open({ ...deps, ...options, url });
+}
+
+export class NatsTransport implements DeliveryTransport {
+  readonly name = 'nats' as const;
+  readonly #deps: TransportDeps;
+  readonly #options: Required<NatsTransportOptions>;
+  readonly #nc: NatsConnection;
+  readonly #js: JetStreamClient;
+  readonly #jsm: JetStreamManager;
+  readonly #rows: PostgresTransport;
+  #running = false;
+  #relay: Promise<void> | null = null;
+  #wake: (() => void) | null = null;
+  #woken = false;
+  #wakeSubscription: Subscription | null = null;
+  #messages: ConsumerMessages | null = null;
+  #consuming: Promise<void> | null = null;
+  readonly #inFlight = new Set<Promise<void>>();
+  #buffer: JsMsg[] = [];
+  #flushTimer: NodeJS.Immediate | null = null;
+  #watching: Promise<void> | null = null;
+
+  private constructor(
+    deps: TransportDeps,
+    options: Required<NatsTransportOptions>,
+    nc: NatsConnection,
+    jsm: JetStreamManager,
+  ) {
+    this.#deps = deps;
+    this.#options = options;
+    this.#nc = nc;
+    this.#jsm = jsm;
+    this.#js = jsm.jetstream();
+    this.#rows = new PostgresTransport(deps);
+    this.#watching = this.#watchConnection();
+  }
+
+  /**
+   * Connects (reconnecting for ever after a loss) and creates or updates the stream and the consumer.
+   * @throws when NATS cannot be reached at startup: a misconfigured URL should stop the process
+   */
+  static async open(config: TransportDeps & NatsTransportOptions & { url: string }): Promise<NatsTransport> {
+    const { url, database, signingKey, policy, logger, ...rest } = config;
+    const options: Required<NatsTransportOptions> = { ...NATS_DEFAULTS, ...withoutUndefined(rest) };
+    const nc = await connect({ servers: url, name: 'huitong-exchange', maxReconnectAttempts: -1 });
+    try {
+      const jsm = await jetstreamManager(nc);
+      await ensureStreamAndConsumer(jsm, options, policy.timeoutMs);
+      return new NatsTransport({ database, signingKey, policy, logger }, options, nc, jsm);
+    } catch (error) {
+      await nc.close();
+      throw error;
+    }
+  }
+
+  routed(deliveries: readonly RoutedDelivery[]): void {
+    if (!deliveries.some((delivery) => delivery.mode === 'push')) return;
+    // A process that does not push (role `web`) wakes the relays of those that do.
+    if (this.#running) this.#signal();
+    else {
+      try {
+        this.#nc.publish(this.#wakeSubject);
+      } catch (error) {
+        // Only a latency hint: the relays find the rows on their next poll anyway.
+        this.#deps.logger.warn({ err: error }, 'exchange relay wake not sent');
+      }
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    this.#wakeSubscription = this.#nc.subscribe(this.#wakeSubject, { callback: () => this.#signal() });
+    this.#relay = this.#runRelay();
+    this.#consuming = this.#runConsumer();
+  }
+
+  /** Stops relaying and taking work, finishes the pushes in flight, then drains the connection. */
+  async close(): Promise<void> {
+    const wasRunning = this.#running;
+    this.#running = false;
+    this.#signal();
+    await this.#relay;
+    if (wasRunning) {
+      await this.#messages?.close();
+      await this.#consuming;
+      if (this.#flushTimer) clearImmediate(this.#flushTimer);
+      this.#flushTimer = null;
+      await this.#flush(true);
+      await Promise.all(this.#inFlight);
+    }
+    this.#wakeSubscription?.unsubscribe();
+    if (!this.#nc.isClosed()) await this.#nc.drain();
+    await this.#watching;
+  }
+
+  /** Pull subscriptions are served from the rows, as on the PostgreSQL transport. */
+  fetch(subscriptionId: string, max: number, leaseMs: number): Promise<PulledDelivery[]> {
+    return this.#rows.fetch(subscriptionId, max, leaseMs);
+  }
+
+  ack(subscriptionId: string, ackIds: readonly string[]): Promise<number> {
+    return this.#rows.ack(subscriptionId, ackIds);
+  }
+
+  nack(subscriptionId: string, ackIds: readonly string[]): Promise<number> {
+    return this.#rows.nack(subscriptionId, ackIds);
+  }
+
+  get #wakeSubject(): string {
+    return `${this.#options.subjectPrefix}.wake`;
+  }
+
+  // ---- relay: due rows → JetStream ----
+
+  async #runRelay(): Promise<void> {
+    const { logger } = this.#deps;
+    let failures = 0;
+    while (this.#running) {
+      let leased = 0;
+      try {
+        leased = await this.#relayRound();
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        logger.error({ err: error }, 'exchange relay round failed');
+      }
+      if (!this.#running) break;
+      // A full round means more are due; after a failure (NATS or PostgreSQL away) wait longer each time.
+      if (failures > 0) await this.#idle(Math.min(this.#options.pollMs * 2 ** failures, 30_000));
+      else if (leased < this.#options.batchSize) await this.#idle(this.#options.pollMs);
+    }
+  }
+
+  /** Leases due push rows and publishes one job each; returns how many were leased. */
+  async #relayRound(): Promise<number> {
+    const { database } = this.#deps;
+    const info = await this.#jsm.consumers.info(this.#options.streamName, this.#options.consumerName);
+    if (info.num_pending + info.num_ack_pending >= this.#options.maxOutstanding) return 0;
+    const leased = await leaseDeliveries(database.kysely, {
+      mode: 'push',
+      limit: this.#options.batchSize,
+      leaseMs: this.#options.relayLeaseMs,
+    });
+    if (leased.length === 0) return 0;
+    const published = await Promise.allSettled(leased.map((lease) => this.#publish(lease)));
+    const unpublished = leased.filter((_, index) => published[index]!.status === 'rejected');
+    if (unpublished.length > 0) {
+      // Given back untried, so they need not wait for the long lease; a copy that did reach the
+      // stream carries the old lease token and is dropped by the worker.
+      for (const [subscriptionId, leases] of groupBySubscription(unpublished)) {
+        await releaseDeliveries(database.kysely, subscriptionId, leases);
+      }
+      throw (published.find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult).reason;
+    }
+    return leased.length;
+  }
+
+  async #publish(lease: LeasedDelivery): Promise<void> {
+    const job: PushJob = {
+      subscriptionId: lease.subscriptionId,
+      messageSeq: lease.messageSeq,
+      leaseToken: lease.leaseToken,
+      attempts: lease.attempts,
+    };
+    const subject = `${this.#options.subjectPrefix}.push.${job.subscriptionId}`;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.#js.publish(subject, JSON.stringify(job), { msgID: pushMessageId(job) });
+        return;
+      } catch (error) {
+        // A lost or late ack does not mean the job was not stored: the same message id again is
+        // safe (de-duplicated), whereas giving the row back could push it twice.
+        if (attempt >= PUBLISH_ATTEMPTS || !this.#running) throw error;
+      }
+    }
+  }
+
+  #idle(ms: number): Promise<void> {
+    if (this.#woken) {
+      this.#woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.#wake = null;
+        self.#woken = false;
+        resolve();
+      }
+      this.#wake = done;
+    });
+  }
+
+  #signal(): void {
+    if (this.#wake) this.#wake();
+    else this.#woken = true;
+  }
+
+  // ---- workers: JetStream → subscribers ----
+
+  async #runConsumer(): Promise<void> {
+    const { logger } = this.#deps;
+    while (this.#running) {
+      try {
+        const consumer = await this.#js.consumers.get(this.#options.streamName, this.#options.consumerName);
+        const messages = await consumer.consume({ max_messages: this.#options.batchSize * 2 });
+        this.#messages = messages;
+        // Closed while it was being set up: the loop below then ends at once (awaiting here could not:
+        // a close completes only as the iterator is read).
+        if (!this.#running) void messages.close();
+        for await (const message of messages) {
+          this.#buffer.push(message);
+          // A full batch goes out at once (and holds the pull back while workers are busy); a partial
+          // one when the messages already received have been taken, so batches form only under load.
+          if (this.#buffer.length >= this.#options.batchSize) await this.#flush(false);
+          else this.#flushSoon();
+        }
+      } catch (error) {
+        logger.error({ err: error }, 'exchange push consumer failed; retrying');
+        if (this.#running) await new Promise((resolve) => setTimeout(resolve, this.#options.pollMs));
+      }
+    }
+  }
+
+  #flushSoon(): void {
+    if (this.#flushTimer) return;
+    this.#flushTimer = setImmediate(() => {
+      this.#flushTimer = null;
+      void this.#flush(true);
+    });
+  }
+
+  async #flush(all: boolean): Promise<void> {
+    while (this.#buffer.length > 0) {
+      while (this.#inFlight.size >= this.#options.concurrency) await Promise.race(this.#inFlight);
+      const batch = this.#buffer.splice(0, this.#options.batchSize);
+      const task: Promise<void> = this.#process(batch).finally(() => this.#inFlight.delete(task));
+      this.#inFlight.add(task);
+      if (!all) break;
+    }
+  }
+
+  async #process(batch: JsMsg[]): Promise<void> {
+    const { database, signingKey, policy, logger } = this.#deps;
+    const jobs: Array<{ message: JsMsg; job: PushJob }> = [];
+    for (const message of batch) {
+      const job = readJob(message);
+      if (job) jobs.push({ message, job });
+      else {
+        logger.warn({ subject: message.subject, seq: message.seq }, 'exchange push job malformed; dropped');
+        message.term('malformed');
+      }
+    }
+    if (jobs.length === 0) return;
+    const acked = new Set<JsMsg>();
+    const ack = (message: JsMsg) => {
+      message.ack();
+      acked.add(message);
+    };
+    try {
+      const current = await currentLeases(
+        database,
+        jobs.map((entry) => entry.job),
+        policy.timeoutMs,
+      );
+      const live: Array<{ message: JsMsg; lease: LeasedDelivery }> = [];
+      for (const { message, job } of jobs) {
+        const attempts = current.get(pushMessageId(job));
+        // Relayed again meanwhile, or already recorded: pushing this copy could only repeat or reorder.
+        if (attempts === undefined) ack(message);
+        else live.push({ message, lease: { ...job, attempts, partitionKey: null } });
+      }
+      if (live.length === 0) return;
+      const targets: PushTarget[] = live.map(({ lease }) => lease);
+      const outcomes = await pushDeliveries(database.kysely, targets, { signingKey, policy });
+      const delivered = new Map<string, LeasedDelivery[]>();
+      let headFreed = false;
+      for (const [index, outcome] of outcomes.entries()) {
+        const { lease } = live[index]!;
+        if (outcome.delivered) {
+          delivered.set(lease.subscriptionId, [...(delivered.get(lease.subscriptionId) ?? []), lease]);
+          headFreed = true;
+        } else {
+          await failDelivery(database.kysely, lease, outcome);
+          if (outcome.dead) {
+            headFreed = true;
+            logger.warn(
+              { subscriptionId: lease.subscriptionId, seq: lease.messageSeq, error: outcome.error },
+              'exchange delivery dead',
+            );
+          }
+        }
+      }
+      for (const [subscriptionId, leases] of delivered) {
+        await completeDeliveries(database.kysely, subscriptionId, leases);
+      }
+      for (const { message } of live) ack(message);
+      // The next delivery of each finished key is now the head: relay it without waiting for a poll.
+      if (headFreed && this.#running) this.#signal();
+    } catch (error) {
+      logger.error({ err: error }, 'exchange push batch failed; JetStream hands it out again');
+      for (const { message } of jobs) if (!acked.has(message)) message.nak(this.#options.pollMs * 5);
+    }
+  }
+
+  async #watchConnection(): Promise<void> {
+    const { logger } = this.#deps;
+    for await (const status of this.#nc.status()) {
+      if (status.type === 'disconnect')
+        logger.warn({ server: status.server }, 'exchange NATS connection lost; reconnecting');
+      else if (status.type === 'reconnect') {
+        logger.info({ server: status.server }, 'exchange NATS connection restored');
+        this.#signal();
+      } else if (status.type === 'error') logger.error({ err: status.error }, 'exchange NATS error');
+    }
+  }
+}
+
+/**
+ * Creates the stream and the consumer, or brings an existing one's settings up to date; safe to run
+ * from every process at every start.
+ */
+async function ensureStreamAndConsumer(
+  jsm: JetStreamManager,
+  options: Required<NatsTransportOptions>,
+  pushTimeoutMs: number,
+): Promise<void> {
+  const subject = `${options.subjectPrefix}.push.>`;
+  const stream = {
+    subjects: [subject],
+    // A job outlives its usefulness with its lease: by then the row is due again and relayed anew.
+    max_age: nanos(Math.max(options.relayLeaseMs * 2, 60 * 60_000)),
+    duplicate_window: nanos(2 * 60_000),
+  };
+  if (await exists(() => jsm.streams.info(options.streamName))) await jsm.streams.update(options.streamName, stream);
+  else {
+    await jsm.streams.add({
+      name: options.streamName,
+      ...stream,
+      storage: StorageType.File,
+      // Acked jobs are removed: the stream is a work queue, the rows are the record.
+      retention: RetentionPolicy.Workqueue,
+    });
+  }
+  const consumer = {
+    filter_subject: subject,
+    // Long enough for a full batch of pushes that each run to the time limit.
+    ack_wait: nanos(Math.max(30_000, 3 * pushTimeoutMs)),
+    max_deliver: options.maxDeliver,
+    max_ack_pending: 20_000,
+  };
+  if (await exists(() => jsm.consumers.info(options.streamName, options.consumerName))) {
+    await jsm.consumers.update(options.streamName, options.consumerName, consumer);
+  } else {
+    await jsm.consumers.add(options.streamName, {
+      durable_name: options.consumerName,
+      ack_policy: AckPolicy.Explicit,
+      ...consumer,
+    });
+  }
+}
+
+async function exists(info: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await info();
+    return true;
+  } catch (error) {
+    // 10059: stream not found; 10014: consumer not found.
+    if (error instanceof JetStreamApiError && (error.code === 10059 || error.code === 10014)) return false;
+    throw error;
+  }
+}
+
+/** The jobs whose lease is still current and will outlast a push, by message id, with their attempt counts. */
+async function currentLeases(
+  database: Database,
+  jobs: readonly PushJob[],
+  pushTimeoutMs: number,
+): Promise<Map<string, number>> {
+  const result = await sql<{ subscription_id: string; message_seq: string; lease_token: string; attempts: number }>`
+    select d.subscription_id, d.message_seq, d.lease_token, d.attempts
+      from exchange.delivery d
+      join unnest(${jobs.map((job) => job.subscriptionId)}::uuid[], ${jobs.map((job) => String(job.messageSeq))}::bigint[],
+                  ${jobs.map((job) => job.leaseToken)}::uuid[]) as job(subscription_id, message_seq, lease_token)
+        on d.subscription_id = job.subscription_id and d.message_seq = job.message_seq
+       and d.lease_token = job.lease_token
+     where d.status = 'leased' and d.lease_until > now() + ${pushTimeoutMs} * interval '1 millisecond'`.execute(
+    database.kysely,
+  );
+  return new Map(
+    result.rows.map((row) => [
+      pushMessageId({
+        subscriptionId: row.subscription_id,
+        messageSeq: Number(row.message_seq),
+        leaseToken: row.lease_token,
+        attempts: row.attempts,
+      }),
+      row.attempts,
+    ]),
+  );
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function readJob(message: JsMsg): PushJob | null {
+  try {
+    const job = message.json<Partial<PushJob>>();
+    if (
+      typeof job.subscriptionId === 'string' &&
+      UUID.test(job.subscriptionId) &&
+      Number.isSafeInteger(job.messageSeq) &&
+      (job.messageSeq as number) > 0 &&
+      typeof job.leaseToken === 'string' &&
+      UUID.test(job.leaseToken) &&
+      Number.isSafeInteger(job.attempts)
+    ) {
+      return job as PushJob;
+    }
+  } catch {
+    // not JSON: malformed like any other
+  }
+  return null;
+}
+
+function groupBySubscription(leases: readonly LeasedDelivery[]): Map<string, LeasedDelivery[]> {
+  const groups = new Map<string, LeasedDelivery[]>();
+  for (const lease of leases) groups.set(lease.subscriptionId, [...(groups.get(lease.subscriptionId) ?? []), lease]);
+  return groups;
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,203 @@
+/**
+ * The PostgreSQL delivery queue: the delivery rows are the queue. Push workers lease due rows with
+ * `for update skip locked` (so several processes share the work), push them, and record the outcome;
+ * a lease that runs out (a crashed worker) makes its row due again. A commit wakes this process's
+ * worker at once; other processes find new rows on their next poll.
+ */
+import type { Logger } from 'pino';
+import type { Database } from '../../platform/db/database.js';
+import { DomainError } from '../../platform/errors.js';
+import { backoffDelayMs } from '../../platform/events/retry-backoff.js';
+import { completeDeliveries, failDelivery, type LeasedDelivery, leaseDeliveries } from './delivery.repository.js';
+import { deliveryBody, deliveryEvent, loadMessages, signDelivery } from './delivery-event.js';
+import { type DeliveryPolicy, pushDeliveries } from './push-delivery.js';
+import type { RoutedDelivery } from './routing.js';
+import type { SigningKey } from './signing-key.service.js';
+import type { DeliveryTransport, PulledDelivery } from './transport.js';
+
+export interface PostgresTransportDeps {
+  database: Database;
+  signingKey: () => Promise<SigningKey>;
+  policy: DeliveryPolicy;
+  logger: Logger;
+  /** How often an idle worker looks for due rows (retries, other processes' messages). */
+  pollMs?: number;
+  /** Deliveries leased per round. */
+  batchSize?: number;
+  /** How long a push lease lasts before another worker may take the row. */
+  leaseMs?: number;
+}
+
+export class PostgresTransport implements DeliveryTransport {
+  readonly name = 'postgres' as const;
+  readonly #deps: PostgresTransportDeps;
+  #running = false;
+  #loop: Promise<void> | null = null;
+  #wake: (() => void) | null = null;
+  #woken = false;
+
+  constructor(deps: PostgresTransportDeps) {
+    this.#deps = deps;
+  }
+
+  routed(deliveries: readonly RoutedDelivery[]): void {
+    if (deliveries.some((delivery) => delivery.mode === 'push')) this.#signal();
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  async close(): Promise<void> {
+    this.#running = false;
+    this.#signal();
+    await this.#loop;
+    this.#loop = null;
+  }
+
+  async fetch(subscriptionId: string, max: number, leaseMs: number): Promise<PulledDelivery[]> {
+    const { database, signingKey, policy } = this.#deps;
+    const leased = await leaseDeliveries(database.kysely, { mode: 'pull', subscriptionId, limit: max, leaseMs });
+    const messages = await loadMessages(
+      database.kysely,
+      leased.map((lease) => lease.messageSeq),
+    );
+    const memberId = await subscriberOf(database, subscriptionId);
+    const key = await signingKey();
+    const pulled: PulledDelivery[] = [];
+    for (const lease of leased) {
+      const message = messages.get(lease.messageSeq)!;
+      try {
+        const event = await deliveryEvent(database.kysely, message, memberId);
+        pulled.push({
+          ackId: `${lease.messageSeq}.${lease.leaseToken}`,
+          event,
+          signature: signDelivery(deliveryBody(event), key),
+          attempt: lease.attempts,
+        });
+      } catch (error) {
+        // A mapping that fails on this message cannot be fixed by the consumer: it goes to the console.
+        await failDelivery(database.kysely, lease, {
+          error: error instanceof DomainError ? `mapping: ${error.code}` : 'mapping: failed',
+          retryAt: new Date(Date.now() + backoffDelayMs(lease.attempts, policy.backoff)),
+          dead: true,
+        });
+      }
+    }
+    return pulled;
+  }
+
+  async ack(subscriptionId: string, ackIds: readonly string[]): Promise<number> {
+    return completeDeliveries(this.#deps.database.kysely, subscriptionId, parseAckIds(ackIds));
+  }
+
+  async nack(subscriptionId: string, ackIds: readonly string[]): Promise<number> {
+    const { database, policy } = this.#deps;
+    let count = 0;
+    for (const lease of parseAckIds(ackIds)) {
+      const attempts = await attemptsOf(database, subscriptionId, lease.messageSeq);
+      const failed = await failDelivery(
+        database.kysely,
+        { subscriptionId, ...lease },
+        {
+          error: 'refused by the consumer',
+          retryAt: new Date(Date.now() + backoffDelayMs(attempts, policy.backoff)),
+          dead: attempts >= policy.maxAttempts,
+        },
+      );
+      if (failed) count += 1;
+    }
+    return count;
+  }
+
+  async #run(): Promise<void> {
+    const { database, logger } = this.#deps;
+    while (this.#running) {
+      let leased: LeasedDelivery[] = [];
+      try {
+        leased = await leaseDeliveries(database.kysely, {
+          mode: 'push',
+          limit: this.#deps.batchSize ?? 64,
+          leaseMs: this.#deps.leaseMs ?? 60_000,
+        });
+        if (leased.length > 0) await this.#push(leased);
+      } catch (error) {
+        logger.error({ err: error }, 'exchange push round failed');
+      }
+      if (leased.length === 0 && this.#running) await this.#idle();
+    }
+  }
+
+  async #push(leased: LeasedDelivery[]): Promise<void> {
+    const { database, signingKey, policy } = this.#deps;
+    const outcomes = await pushDeliveries(database.kysely, leased, { signingKey, policy });
+    const delivered = new Map<string, LeasedDelivery[]>();
+    for (const [index, outcome] of outcomes.entries()) {
+      const lease = leased[index]!;
+      if (outcome.delivered) {
+        delivered.set(lease.subscriptionId, [...(delivered.get(lease.subscriptionId) ?? []), lease]);
+      } else {
+        await failDelivery(database.kysely, lease, outcome);
+        if (outcome.dead) {
+          this.#deps.logger.warn(
+            { subscriptionId: lease.subscriptionId, seq: lease.messageSeq, error: outcome.error },
+            'exchange delivery dead',
+          );
+        }
+      }
+    }
+    for (const [subscriptionId, leases] of delivered) await completeDeliveries(database.kysely, subscriptionId, leases);
+  }
+
+  #idle(): Promise<void> {
+    if (this.#woken) {
+      this.#woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.#deps.pollMs ?? 500);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.#wake = null;
+        self.#woken = false;
+        resolve();
+      }
+      this.#wake = done;
+    });
+  }
+
+  #signal(): void {
+    if (this.#wake) this.#wake();
+    else this.#woken = true;
+  }
+}
+
+/** `<seq>.<lease token>` pairs; malformed ones are ignored (they match no lease anyway). */
+export function parseAckIds(ackIds: readonly string[]): Array<{ messageSeq: number; leaseToken: string }> {
+  return ackIds.flatMap((ackId) => {
+    const match = /^(\d{1,18})\.([0-9a-f-]{36})$/.exec(ackId);
+    return match ? [{ messageSeq: Number(match[1]), leaseToken: match[2]! }] : [];
+  });
+}
+
+async function subscriberOf(database: Database, subscriptionId: string): Promise<string> {
+  const row = await database.kysely
+    .selectFrom('exchange.subscription')
+    .select('member_id')
+    .where('id', '=', subscriptionId)
+    .executeTakeFirstOrThrow();
+  return row.member_id as string;
+}
+
+async function attemptsOf(database: Database, subscriptionId: string, messageSeq: number): Promise<number> {
+  const row = await database.kysely
+    .selectFrom('exchange.delivery')
+    .select('attempts')
+    .where('subscription_id', '=', subscriptionId)
+    .where('message_seq', '=', messageSeq)
+    .executeTakeFirst();
+  return (row?.attempts as number | undefined) ?? 0;
+}
