@@ -188,11 +188,12 @@ describe('the workbench for a security auditor', () => {
     // The header names the person, masked, with the username.
     const menuButton = page.getByRole('banner').getByRole('button', { name: /auditor01/ });
     expect(await menuButton.textContent()).toMatch(/^当前登录：测\*/);
-    // Pages for the permissions held (directory.read, access.explain, audit.read), not the others.
+    // Pages for the permissions held (directory.read, access.explain, audit.read, exchange.read), not the others.
     expect(await nav().getByRole('link').allTextContents()).toEqual([
       '工作台首页',
       '组织机构与人员',
       '角色与授权',
+      '数据交换',
       '会话',
       '审计日志',
       '我的账号',

@@ -8,6 +8,7 @@ import { makeStaff } from './access.fixtures.js';
 import { accessRoutes } from './access.routes.js';
 import { type AccessPolicy, createAccessPolicy } from './access-policy.js';
 import { bootstrapSecurityAdmin, grantRole } from './grant.service.js';
+import { PERMISSION_NAMES } from './permission-catalogue.js';
 
 let platform: TestPlatform;
 let policy: AccessPolicy;
@@ -216,7 +217,7 @@ describe('GET /api/access/v1/decisions', () => {
 describe('roles and permissions', () => {
   it('lists the catalogue and the roles, and creates an application role', async () => {
     const permissions = await platform.app.inject({ url: '/api/access/v1/permissions', headers: as(clerk) });
-    expect(permissions.json().items).toHaveLength(10);
+    expect(permissions.json().items).toHaveLength(PERMISSION_NAMES.length);
     const roles = await platform.app.inject({ url: '/api/access/v1/roles?application=platform', headers: as(clerk) });
     expect(roles.json().items.map((role: { code: string }) => role.code)).toContain('platform.security_admin');
     const created = await platform.app.inject({

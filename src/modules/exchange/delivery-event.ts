@@ -93,8 +93,9 @@ export async function deliveryEvent(
   executor: Executor,
   message: StoredMessage,
   subscriberId: string,
+  mappings: OutboundMappings = outboundMappings(executor),
 ): Promise<Record<string, JsonValue>> {
-  const mapping = await outboundMapping(executor, subscriberId, message.standardCode, message.standardVersion);
+  const mapping = await mappings(subscriberId, message.standardCode, message.standardVersion);
   let dataContentType = 'application/json';
   let data: JsonValue = message.data;
   if (mapping) {
@@ -121,6 +122,22 @@ export async function deliveryEvent(
   if (message.correlationId) event.correlationid = message.correlationId;
   if (message.dataRef) event.dataref = `/api/exchange/v1/attachments/${message.dataRef}`;
   return event;
+}
+
+export type OutboundMappings = (
+  subscriberId: string,
+  standardCode: string,
+  version: number,
+) => ReturnType<typeof outboundMapping>;
+
+/** Subscribers' outbound mappings, each looked up once for a batch of deliveries. */
+export function outboundMappings(executor: Executor): OutboundMappings {
+  const cache = new Map<string, ReturnType<typeof outboundMapping>>();
+  return (subscriberId, standardCode, version) => {
+    const key = `${subscriberId}\u0000${standardCode}\u0000${version}`;
+    if (!cache.has(key)) cache.set(key, outboundMapping(executor, subscriberId, standardCode, version));
+    return cache.get(key)!;
+  };
 }
 
 /**

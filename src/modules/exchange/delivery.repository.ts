@@ -37,6 +37,10 @@ export async function leaseDeliveries(
         and (${subscription}::uuid is null or d.subscription_id = ${subscription}::uuid)
         and ((d.status = 'pending' and d.next_attempt_at <= now())
              or (d.status = 'leased' and d.lease_until < now()))
+        -- Only for approved subscriptions of enabled members: a revoked subscription's deliveries are
+        -- not sent, a disabled member's wait until it is enabled again.
+        and exists (select 1 from exchange.subscription s join exchange.member mb on mb.id = s.member_id
+                    where s.id = d.subscription_id and s.status = 'approved' and mb.status = 'enabled')
         and (d.partition_key is null or not exists (
               select 1 from exchange.delivery e
               where e.subscription_id = d.subscription_id and e.partition_key = d.partition_key

@@ -1,9 +1,17 @@
-/** The trace API's views of messages and deliveries: dates as ISO strings, nothing else changed. */
+/**
+ * The trace API's views of messages and deliveries: dates as ISO strings, and the partition key
+ * masked, since it is often an identity number (a trace needs to tell keys apart, not read them).
+ */
+import { maskResidentId } from '../../platform/identifiers/mask.js';
 import type { DeliveryRow } from './delivery.repository.js';
 import type { MessageDetail, MessageSummary } from './message-trace.service.js';
 
 export function presentMessageSummary(message: MessageSummary) {
-  return { ...message, receivedAt: message.receivedAt.toISOString() };
+  return {
+    ...message,
+    partitionKey: message.partitionKey === null ? null : maskResidentId(message.partitionKey),
+    receivedAt: message.receivedAt.toISOString(),
+  };
 }
 
 export function presentDelivery(delivery: DeliveryRow) {

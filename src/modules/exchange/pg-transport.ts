@@ -9,7 +9,7 @@ import type { Database } from '../../platform/db/database.js';
 import { DomainError } from '../../platform/errors.js';
 import { backoffDelayMs } from '../../platform/events/retry-backoff.js';
 import { completeDeliveries, failDelivery, type LeasedDelivery, leaseDeliveries } from './delivery.repository.js';
-import { deliveryBody, deliveryEvent, loadMessages, signDelivery } from './delivery-event.js';
+import { deliveryBody, deliveryEvent, loadMessages, outboundMappings, signDelivery } from './delivery-event.js';
 import { type DeliveryPolicy, pushDeliveries } from './push-delivery.js';
 import type { RoutedDelivery } from './routing.js';
 import type { SigningKey } from './signing-key.service.js';
@@ -66,11 +66,12 @@ export class PostgresTransport implements DeliveryTransport {
     );
     const memberId = await subscriberOf(database, subscriptionId);
     const key = await signingKey();
+    const mappings = outboundMappings(database.kysely);
     const pulled: PulledDelivery[] = [];
     for (const lease of leased) {
       const message = messages.get(lease.messageSeq)!;
       try {
-        const event = await deliveryEvent(database.kysely, message, memberId);
+        const event = await deliveryEvent(database.kysely, message, memberId, mappings);
         pulled.push({
           ackId: `${lease.messageSeq}.${lease.leaseToken}`,
           event,

@@ -47,6 +47,8 @@ export async function publish(
     throw new PayloadTooLargeError('exchange.batch_too_large', { limit: MAX_BATCH_EVENTS });
   }
   const key = await deps.signingKey();
+  // A batch is mostly one standard: its publication right and mapping are looked up once per request.
+  const lookups = requestLookups(deps.database, member.id);
   const prepared: PreparedMessage[] = [];
   const errors: FieldError[] = [];
   for (const [index, input] of events.entries()) {
@@ -56,7 +58,7 @@ export async function publish(
       errors.push(...reading.errors);
       continue;
     }
-    const outcome = await prepare(deps, member, reading.event, key, pointer);
+    const outcome = await prepare(deps, member, reading.event, key, pointer, lookups);
     if ('errors' in outcome) errors.push(...outcome.errors);
     else prepared.push(outcome.message);
   }
@@ -70,16 +72,17 @@ async function prepare(
   event: InboundEvent,
   key: SigningKey,
   pointer: string,
+  lookups: RequestLookups,
 ): Promise<{ message: PreparedMessage } | { errors: FieldError[] }> {
   const executor = deps.database;
   if (event.source !== member.id) throw new ForbiddenError('exchange.source_mismatch', { source: event.source });
   const standardRef = parseEventType(event.type);
   const standard = standardRef && (await publishedStandard(executor, standardRef.code, standardRef.version));
   if (!standardRef || !standard) return { errors: [{ pointer: `${pointer}/type`, reason: 'unknown_standard' }] };
-  if (!(await mayPublish(executor, member.id, standard.code))) {
+  if (!(await lookups.mayPublish(standard.code))) {
     throw new ForbiddenError('exchange.publish_not_permitted', { standard: standard.code });
   }
-  const mapping = await inboundMapping(executor, member.id, standard.code, standard.version);
+  const mapping = await lookups.inboundMapping(standard.code, standard.version);
   let payload: unknown;
   if (mapping) {
     try {
@@ -149,6 +152,26 @@ async function prepare(
       signature: signBytes(algorithm, key.privateKey, messageHash),
     },
   };
+}
+
+interface RequestLookups {
+  mayPublish(standardCode: string): Promise<boolean>;
+  inboundMapping(standardCode: string, version: number): ReturnType<typeof inboundMapping>;
+}
+
+function requestLookups(executor: Executor, memberId: string): RequestLookups {
+  const rights = new Map<string, Promise<boolean>>();
+  const mappings = new Map<string, ReturnType<typeof inboundMapping>>();
+  return {
+    mayPublish: (standardCode) => once(rights, standardCode, () => mayPublish(executor, memberId, standardCode)),
+    inboundMapping: (standardCode, version) =>
+      once(mappings, `${standardCode}.v${version}`, () => inboundMapping(executor, memberId, standardCode, version)),
+  };
+}
+
+function once<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  if (!cache.has(key)) cache.set(key, make());
+  return cache.get(key)!;
 }
 
 async function selectAttachment(executor: Executor, memberId: string, sha256: string) {

@@ -9,7 +9,14 @@ import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
 import { DomainError } from '../../platform/errors.js';
 import { type BackoffPolicy, backoffDelayMs } from '../../platform/events/retry-backoff.js';
-import { deliveryBody, deliveryEvent, loadMessages, SIGNATURE_HEADER, signDelivery } from './delivery-event.js';
+import {
+  deliveryBody,
+  deliveryEvent,
+  loadMessages,
+  outboundMappings,
+  SIGNATURE_HEADER,
+  signDelivery,
+} from './delivery-event.js';
 import type { SigningKey } from './signing-key.service.js';
 
 export interface DeliveryPolicy {
@@ -53,6 +60,7 @@ export async function pushDeliveries(
   );
   const endpoints = await loadEndpoints(executor, [...new Set(targets.map((target) => target.subscriptionId))]);
   const key = await deps.signingKey();
+  const mappings = outboundMappings(executor);
   return Promise.all(
     targets.map(async (target): Promise<PushOutcome> => {
       const failed = (error: string): PushOutcome => ({
@@ -66,7 +74,7 @@ export async function pushDeliveries(
       if (!message || !endpoint?.endpoint) return failed('no endpoint for this subscription');
       let body: string;
       try {
-        body = deliveryBody(await deliveryEvent(executor, message, endpoint.memberId));
+        body = deliveryBody(await deliveryEvent(executor, message, endpoint.memberId, mappings));
       } catch (error) {
         return failed(error instanceof DomainError ? `mapping: ${error.code}` : 'mapping: failed');
       }

@@ -19,6 +19,7 @@ const PAGES: Record<PageRoute, ComponentType> = {
   directory: lazy(() => import('./pages/directory/DirectoryPage').then((m) => ({ default: m.DirectoryPage }))),
   access: lazy(() => import('./pages/access/AccessPage').then((m) => ({ default: m.AccessPage }))),
   systems: lazy(() => import('./pages/systems/SystemsPage').then((m) => ({ default: m.SystemsPage }))),
+  exchange: lazy(() => import('./pages/exchange/ExchangePage').then((m) => ({ default: m.ExchangePage }))),
   sessions: lazy(() => import('./pages/sessions/SessionsPage').then((m) => ({ default: m.SessionsPage }))),
   audit: lazy(() => import('./pages/audit/AuditPage').then((m) => ({ default: m.AuditPage }))),
   account: lazy(() => import('./pages/account/AccountPage').then((m) => ({ default: m.AccountPage }))),

@@ -66,7 +66,7 @@ export function signInUrl(next: string): string {
 export type QueryValue = string | number | boolean | undefined | null;
 
 export interface ApiRequest {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   query?: Record<string, QueryValue>;
   /** Sent as JSON. */
   json?: unknown;

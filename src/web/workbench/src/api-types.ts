@@ -210,3 +210,223 @@ export interface RecoveryCodes {
 export interface SessionsEnded {
   sessionsEnded: number;
 }
+
+/* The data exchange (src/modules/exchange/*.schema.ts). */
+
+export const EXCHANGE_ZONES = ['internal', 'external'] as const;
+export type ExchangeZone = (typeof EXCHANGE_ZONES)[number];
+
+export interface ExchangeContact {
+  name: string;
+  phone: string | null;
+  email: string | null;
+}
+
+export interface ExchangeMember {
+  id: string;
+  nameZh: string;
+  nameEn: string;
+  ownerOrgUnitCode: string;
+  zone: string;
+  status: string;
+  contacts: ExchangeContact[];
+  contactsMasked: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ExchangeMemberWithSecret {
+  member: ExchangeMember;
+  clientSecret: string;
+}
+
+export const CLASSIFICATIONS = ['public', 'internal', 'sensitive', 'classified'] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
+export type StandardVersionStatus = 'draft' | 'published' | 'deprecated';
+
+export interface StandardVersionSummary {
+  version: number;
+  status: StandardVersionStatus;
+  publishedAt: string | null;
+  deprecatedAt: string | null;
+  breaking: boolean | null;
+}
+
+export interface StandardView {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  description: string | null;
+  ownerOrgUnitCode: string;
+  classification: Classification;
+  latestPublishedVersion: number | null;
+  versions: StandardVersionSummary[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StandardChange {
+  path: string;
+  change: string;
+  breaking: boolean;
+  message: { zh: string; en: string };
+}
+
+export interface CompatibilityReport {
+  standardCode: string;
+  version: number;
+  previousVersion: number | null;
+  breaking: boolean;
+  changes: StandardChange[];
+}
+
+export interface StandardVersionView {
+  standardCode: string;
+  version: number;
+  eventType: string;
+  status: StandardVersionStatus;
+  schema: unknown;
+  changeNote: string | null;
+  breaking: boolean | null;
+  compatibility: StandardChange[] | null;
+  publishedAt: string | null;
+  deprecatedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CodeListView {
+  id: string;
+  nameZh: string;
+  nameEn: string;
+  source: string | null;
+  description: string | null;
+  entryCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CodeListEntry {
+  value: string;
+  labelZh: string;
+  labelEn: string | null;
+  parentValue: string | null;
+}
+
+export interface CodeListWithEntries extends CodeListView {
+  entries: CodeListEntry[];
+}
+
+export interface DataElementView {
+  id: string;
+  nameZh: string;
+  nameEn: string;
+  definitionZh: string | null;
+  definitionEn: string | null;
+  dataType: string;
+  format: string | null;
+  codeListId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const NATIVE_FORMATS = ['json', 'xml', 'csv'] as const;
+export type NativeFormat = (typeof NATIVE_FORMATS)[number];
+export const MAPPING_DIRECTIONS = ['inbound', 'outbound'] as const;
+export type MappingDirection = (typeof MAPPING_DIRECTIONS)[number];
+export const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
+
+export interface MappingOptions {
+  xmlRootElement?: string;
+  csvDelimiter?: (typeof CSV_DELIMITERS)[number];
+}
+
+export interface MappingView {
+  memberId: string;
+  standard: string;
+  version: number;
+  direction: MappingDirection;
+  format: NativeFormat;
+  expression: string;
+  options: MappingOptions;
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface DryRunResult {
+  ok: boolean;
+  /** Inbound: the standard payload; outbound: `{ contentType, body }`. */
+  result?: unknown;
+  errors: Array<{ pointer: string; reason: string; message?: string }>;
+  schemaChecked: boolean;
+}
+
+export const SUBSCRIPTION_STATUSES = ['pending', 'approved', 'rejected', 'revoked'] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+export interface SubscriptionView {
+  id: string;
+  memberId: string;
+  standardCode: string;
+  filter: string | null;
+  mode: string;
+  endpoint: string | null;
+  status: string;
+  reason: string | null;
+  requestedBy: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const DELIVERY_STATUSES = ['pending', 'leased', 'delivered', 'dead'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface ExchangeMessageSummary {
+  id: string;
+  seq: number;
+  source: string;
+  eventId: string;
+  standard: string;
+  version: number;
+  classification: string;
+  partitionKey: string | null;
+  correlationId: string | null;
+  receivedAt: string;
+  dataSize: number;
+  deliveries: { total: number; delivered: number; pending: number; dead: number };
+}
+
+export interface DeliveryView {
+  subscriptionId: string;
+  messageSeq: number;
+  messageId: string;
+  source: string;
+  standard: string;
+  memberId: string;
+  mode: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string;
+  deliveredAt: string | null;
+  receivedAt: string;
+}
+
+export interface ExchangeMessageDetail {
+  message: ExchangeMessageSummary;
+  proof: {
+    algorithm: string;
+    keyId: string;
+    dataHash: string;
+    messageHash: string;
+    signature: string;
+    prevHash: string;
+    entryHash: string;
+  };
+  deliveries: DeliveryView[];
+}

@@ -8,6 +8,7 @@ import { accessMessages } from './messages/access.messages';
 import { accountMessages } from './messages/account.messages';
 import { auditMessages } from './messages/audit.messages';
 import { directoryMessages } from './messages/directory.messages';
+import { exchangeMessages } from './messages/exchange.messages';
 import { sessionsMessages } from './messages/sessions.messages';
 import { fieldReasonMessages, shellMessages } from './messages/shell.messages';
 import { systemsMessages } from './messages/systems.messages';
@@ -51,6 +52,7 @@ const messages = {
   ...directoryMessages,
   ...accessMessages,
   ...systemsMessages,
+  ...exchangeMessages,
   ...sessionsMessages,
   ...auditMessages,
   ...accountMessages,

@@ -8,7 +8,7 @@ import { type MouseEvent, useSyncExternalStore } from 'react';
 export const BASE_PATH = '/workbench/';
 
 /** The workbench's pages, each at `/workbench/<route>`; the dashboard is the base path itself. */
-export const PAGE_ROUTES = ['directory', 'access', 'systems', 'sessions', 'audit', 'account'] as const;
+export const PAGE_ROUTES = ['directory', 'access', 'systems', 'exchange', 'sessions', 'audit', 'account'] as const;
 export type PageRoute = (typeof PAGE_ROUTES)[number];
 export type Route = 'dashboard' | PageRoute | 'not_found';
 

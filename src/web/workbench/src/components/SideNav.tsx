@@ -9,6 +9,7 @@ const PAGES: ReadonlyArray<{ route: PageRoute; label: MessageKey; permissions: r
   { route: 'directory', label: 'nav.directory', permissions: ['directory.read'] },
   { route: 'access', label: 'nav.access', permissions: ['access.grant', 'access.role.manage', 'access.explain'] },
   { route: 'systems', label: 'nav.systems', permissions: ['identity.client.manage'] },
+  { route: 'exchange', label: 'nav.exchange', permissions: ['exchange.read'] },
   { route: 'sessions', label: 'nav.sessions', permissions: [] },
   { route: 'audit', label: 'nav.audit', permissions: ['audit.read'] },
   { route: 'account', label: 'nav.account', permissions: [] },

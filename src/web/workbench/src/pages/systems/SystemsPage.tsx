@@ -6,10 +6,10 @@ import { CaptionedTable } from '../../components/CaptionedTable';
 import { LiveStatus } from '../../components/LiveStatus';
 import { PageTitle } from '../../components/PageTitle';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { SecretModal } from '../../components/SecretModal';
 import { useLocale } from '../../locale-context';
 import { useLoad } from '../../use-load';
 import { ClientFormModal } from './ClientFormModal';
-import { SecretModal } from './SecretModal';
 
 const PAGE_SIZE = 20;
 
@@ -158,7 +158,9 @@ export function SystemsPage() {
       </Modal>
       {secret ? (
         <SecretModal
-          secret={secret}
+          clientId={secret.client.clientId}
+          clientSecret={secret.clientSecret}
+          detail="secret.once_detail"
           onClose={() => {
             setAnnouncement(t('client.secret_closed', { name: name(secret.client) }));
             setSecret(undefined);

@@ -1,0 +1,323 @@
+import { Alert, Button, Descriptions, Select } from 'antd';
+import { useState } from 'react';
+import { apiFetch } from '../../api-client';
+import type {
+  CodeListView,
+  CodeListWithEntries,
+  CompatibilityReport,
+  DataElementView,
+  StandardVersionView,
+  StandardView,
+} from '../../api-types';
+import { CaptionedTable } from '../../components/CaptionedTable';
+import { ProblemAlert } from '../../components/ProblemAlert';
+import { useLocale } from '../../locale-context';
+import { useLoad } from '../../use-load';
+import { CodeBlock } from './CodeBlock';
+import { EmptyText, nameIn, StateTag } from './exchange-tags';
+
+/**
+ * The data standards: the catalogue, one standard's versions with the chosen version's JSON Schema
+ * and compatibility report, the code lists (with their entries) and the data-element dictionary.
+ * Read-only here: standards are drafted and published through the API, where the schema is edited.
+ */
+export function StandardsPanel() {
+  const { t, locale } = useLocale();
+  const [chosen, setChosen] = useState<StandardView | undefined>();
+  const [codeList, setCodeList] = useState<string | undefined>();
+  const standards = useLoad(
+    (signal) => apiFetch<{ items: StandardView[] }>('/api/exchange/v1/standards', { signal }),
+    [],
+  );
+  const codeLists = useLoad(
+    (signal) => apiFetch<{ items: CodeListView[] }>('/api/exchange/v1/code-lists', { signal }),
+    [],
+  );
+  const elements = useLoad(
+    (signal) => apiFetch<{ items: DataElementView[] }>('/api/exchange/v1/data-elements', { signal }),
+    [],
+  );
+
+  return (
+    <>
+      <section aria-labelledby="exchange-standards-title" className="panel">
+        <h2 id="exchange-standards-title" className="section-title">
+          {t('exchange.standards.title')}
+        </h2>
+        <ProblemAlert error={standards.error} className="block-alert" />
+        <CaptionedTable<StandardView>
+          caption={t('exchange.standards.caption')}
+          rowKey="code"
+          size="small"
+          pagination={false}
+          loading={standards.loading}
+          dataSource={standards.error ? [] : (standards.data?.items ?? [])}
+          locale={{ emptyText: <EmptyText>{t('exchange.standards.empty')}</EmptyText> }}
+          columns={[
+            { key: 'name', title: t('exchange.standard'), render: (_, standard) => nameIn(locale, standard) },
+            { key: 'code', title: t('exchange.standard.code'), render: (_, standard) => <code>{standard.code}</code> },
+            {
+              key: 'classification',
+              title: t('exchange.classification'),
+              render: (_, standard) => <StateTag kind="classification" value={standard.classification} />,
+            },
+            {
+              key: 'owner',
+              title: t('exchange.owner'),
+              render: (_, standard) => <code>{standard.ownerOrgUnitCode}</code>,
+            },
+            {
+              key: 'latest',
+              title: t('exchange.standard.latest'),
+              render: (_, standard) =>
+                standard.latestPublishedVersion === null ? (
+                  t('exchange.standard.unpublished')
+                ) : (
+                  <code>{`huitong.${standard.code}.v${standard.latestPublishedVersion}`}</code>
+                ),
+            },
+            {
+              key: 'actions',
+              title: t('common.actions'),
+              render: (_, standard) => (
+                <Button size="small" aria-pressed={chosen?.code === standard.code} onClick={() => setChosen(standard)}>
+                  {t('exchange.standard.versions_of', { name: nameIn(locale, standard) })}
+                </Button>
+              ),
+            },
+          ]}
+        />
+      </section>
+      {chosen ? <StandardVersions key={chosen.code} standard={chosen} /> : null}
+      <section aria-labelledby="exchange-code-lists-title" className="panel">
+        <h2 id="exchange-code-lists-title" className="section-title">
+          {t('exchange.code_lists.title')}
+        </h2>
+        <ProblemAlert error={codeLists.error} className="block-alert" />
+        <CaptionedTable<CodeListView>
+          caption={t('exchange.code_lists.caption')}
+          rowKey="id"
+          size="small"
+          pagination={false}
+          loading={codeLists.loading}
+          dataSource={codeLists.error ? [] : (codeLists.data?.items ?? [])}
+          locale={{ emptyText: <EmptyText>{t('exchange.code_lists.empty')}</EmptyText> }}
+          columns={[
+            { key: 'name', title: t('exchange.code_list.name'), render: (_, list) => nameIn(locale, list) },
+            { key: 'id', title: t('exchange.code_list.id'), render: (_, list) => <code>{list.id}</code> },
+            { key: 'source', title: t('exchange.code_list.source'), render: (_, list) => list.source ?? '—' },
+            { key: 'count', title: t('exchange.code_list.entries'), dataIndex: 'entryCount', align: 'right' },
+            {
+              key: 'actions',
+              title: t('common.actions'),
+              render: (_, list) => (
+                <Button size="small" aria-pressed={codeList === list.id} onClick={() => setCodeList(list.id)}>
+                  {t('exchange.code_list.show', { name: nameIn(locale, list) })}
+                </Button>
+              ),
+            },
+          ]}
+        />
+        {codeList ? <CodeListEntries key={codeList} id={codeList} /> : null}
+      </section>
+      <section aria-labelledby="exchange-elements-title" className="panel">
+        <h2 id="exchange-elements-title" className="section-title">
+          {t('exchange.data_elements.title')}
+        </h2>
+        <ProblemAlert error={elements.error} className="block-alert" />
+        <CaptionedTable<DataElementView>
+          caption={t('exchange.data_elements.caption')}
+          rowKey="id"
+          size="small"
+          loading={elements.loading}
+          pagination={{ pageSize: 20, showSizeChanger: false, hideOnSinglePage: true }}
+          dataSource={elements.error ? [] : (elements.data?.items ?? [])}
+          locale={{ emptyText: <EmptyText>{t('exchange.data_elements.empty')}</EmptyText> }}
+          columns={[
+            { key: 'id', title: t('exchange.data_element.id'), render: (_, element) => <code>{element.id}</code> },
+            { key: 'name', title: t('exchange.data_element.name'), render: (_, element) => nameIn(locale, element) },
+            {
+              key: 'definition',
+              title: t('exchange.data_element.definition'),
+              render: (_, element) => (locale === 'en' ? element.definitionEn : element.definitionZh) ?? '—',
+            },
+            {
+              key: 'type',
+              title: t('exchange.data_element.type'),
+              render: (_, element) => <code>{element.dataType}</code>,
+            },
+            { key: 'format', title: t('exchange.data_element.format'), render: (_, element) => element.format ?? '—' },
+            {
+              key: 'codeList',
+              title: t('exchange.data_element.code_list'),
+              render: (_, element) => (element.codeListId ? <code>{element.codeListId}</code> : '—'),
+            },
+          ]}
+        />
+      </section>
+    </>
+  );
+}
+
+/** One standard's versions; the chosen one's schema and its compatibility with the one before. */
+function StandardVersions({ standard }: { standard: StandardView }) {
+  const { t, locale } = useLocale();
+  const [version, setVersion] = useState<number | undefined>(
+    standard.latestPublishedVersion ?? standard.versions.at(-1)?.version,
+  );
+  const detail = useLoad(
+    version === undefined
+      ? undefined
+      : (signal) =>
+          Promise.all([
+            apiFetch<StandardVersionView>(
+              `/api/exchange/v1/standards/${encodeURIComponent(standard.code)}/versions/${version}`,
+              { signal },
+            ),
+            apiFetch<CompatibilityReport>(
+              `/api/exchange/v1/standards/${encodeURIComponent(standard.code)}/versions/${version}/compatibility`,
+              { signal },
+            ),
+          ]),
+    [standard.code, version],
+  );
+  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  const when = (at: string | null) => (at ? dateTime.format(new Date(at)) : '—');
+  const [view, report] = detail.data ?? [];
+
+  return (
+    <section aria-labelledby="exchange-versions-title" className="panel">
+      <h2 id="exchange-versions-title" className="section-title">
+        {t('exchange.versions.title', { name: nameIn(locale, standard), code: standard.code })}
+      </h2>
+      {standard.description ? <p className="hint-text">{standard.description}</p> : null}
+      <CaptionedTable
+        caption={t('exchange.versions.caption')}
+        rowKey="version"
+        size="small"
+        pagination={false}
+        dataSource={standard.versions}
+        locale={{ emptyText: <EmptyText>{t('exchange.versions.empty')}</EmptyText> }}
+        columns={[
+          { key: 'version', title: t('exchange.version'), render: (_, row) => `v${row.version}` },
+          {
+            key: 'status',
+            title: t('exchange.status'),
+            render: (_, row) => <StateTag kind="version_status" value={row.status} />,
+          },
+          { key: 'published', title: t('exchange.version.published_at'), render: (_, row) => when(row.publishedAt) },
+          {
+            key: 'breaking',
+            title: t('exchange.version.breaking'),
+            render: (_, row) => (row.breaking === null ? '—' : row.breaking ? t('common.yes') : t('common.no')),
+          },
+        ]}
+      />
+      {standard.versions.length > 0 ? (
+        <div className="filter-form">
+          <label htmlFor="exchange-version-pick">{t('exchange.version.pick')}</label>{' '}
+          <Select
+            id="exchange-version-pick"
+            value={version}
+            style={{ minWidth: 160 }}
+            onChange={(value: number) => setVersion(value)}
+            options={standard.versions.map((row) => ({ value: row.version, label: `v${row.version}` }))}
+          />
+        </div>
+      ) : null}
+      <ProblemAlert error={detail.error} className="block-alert" />
+      {view && report ? (
+        <>
+          <Descriptions
+            size="small"
+            column={1}
+            items={[
+              { key: 'type', label: t('exchange.version.event_type'), children: <code>{view.eventType}</code> },
+              { key: 'note', label: t('exchange.version.change_note'), children: view.changeNote ?? '—' },
+            ]}
+          />
+          <h3 className="section-subtitle">{t('exchange.compatibility.title')}</h3>
+          {report.previousVersion === null ? (
+            <p>{t('exchange.compatibility.first')}</p>
+          ) : (
+            <>
+              <Alert
+                type={report.breaking ? 'warning' : 'success'}
+                showIcon
+                className="block-alert"
+                message={t(report.breaking ? 'exchange.compatibility.breaking' : 'exchange.compatibility.compatible', {
+                  previous: report.previousVersion,
+                })}
+              />
+              <CaptionedTable
+                caption={t('exchange.compatibility.caption', {
+                  version: report.version,
+                  previous: report.previousVersion,
+                })}
+                rowKey={(change) => `${change.path}:${change.change}`}
+                size="small"
+                pagination={false}
+                dataSource={report.changes}
+                locale={{ emptyText: <EmptyText>{t('exchange.compatibility.none')}</EmptyText> }}
+                columns={[
+                  {
+                    key: 'path',
+                    title: t('exchange.compatibility.path'),
+                    render: (_, change) => <code>{change.path}</code>,
+                  },
+                  {
+                    key: 'message',
+                    title: t('exchange.compatibility.change'),
+                    render: (_, change) => (locale === 'en' ? change.message.en : change.message.zh),
+                  },
+                  {
+                    key: 'breaking',
+                    title: t('exchange.version.breaking'),
+                    render: (_, change) => (change.breaking ? t('common.yes') : t('common.no')),
+                  },
+                ]}
+              />
+            </>
+          )}
+          <h3 className="section-subtitle">{t('exchange.schema.title')}</h3>
+          <CodeBlock label={t('exchange.schema.title')}>{JSON.stringify(view.schema, null, 2)}</CodeBlock>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+/** A code list's entries, a page at a time (GB/T 2260 has thousands). */
+function CodeListEntries({ id }: { id: string }) {
+  const { t, locale } = useLocale();
+  const list = useLoad(
+    (signal) => apiFetch<CodeListWithEntries>(`/api/exchange/v1/code-lists/${encodeURIComponent(id)}`, { signal }),
+    [id],
+  );
+  return (
+    <>
+      <ProblemAlert error={list.error} className="block-alert" />
+      <CaptionedTable
+        caption={t('exchange.code_list.entries_caption', { name: list.data ? nameIn(locale, list.data) : id })}
+        rowKey="value"
+        size="small"
+        loading={list.loading}
+        pagination={{ pageSize: 20, showSizeChanger: false, hideOnSinglePage: true }}
+        dataSource={list.data?.entries ?? []}
+        columns={[
+          { key: 'value', title: t('exchange.code_list.value'), render: (_, entry) => <code>{entry.value}</code> },
+          {
+            key: 'label',
+            title: t('exchange.code_list.label'),
+            render: (_, entry) => (locale === 'en' ? (entry.labelEn ?? entry.labelZh) : entry.labelZh),
+          },
+          {
+            key: 'parent',
+            title: t('exchange.code_list.parent'),
+            render: (_, entry) => (entry.parentValue ? <code>{entry.parentValue}</code> : '—'),
+          },
+        ]}
+      />
+    </>
+  );
+}

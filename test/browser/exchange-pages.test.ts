@@ -1,0 +1,383 @@
+/**
+ * The data exchange pages of the workbench, in Chromium, on a platform with the real runtime: the demo
+ * organisation and standards, the population register publishing XML through its mapping, a push
+ * subscriber whose endpoint fails (so its delivery goes dead) and a pull subscription waiting for
+ * approval. A system administrator signs in through the form and walks every tab: the overview,
+ * registering a member (its secret shown once), the standards with a version's schema, a mapping's
+ * dry run (a result, then errors), approving the subscription, a message's proof and deliveries, and
+ * resubmitting the dead letter once the subscriber is fixed. Each view passes axe's WCAG 2.1 AA rules.
+ * Needs the built workbench (`npm run build`).
+ */
+import { existsSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
+import path from 'node:path';
+import { sql } from 'kysely';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { grantRole } from '../../src/modules/access/index.js';
+import { assignPost, createPerson } from '../../src/modules/directory/index.js';
+import { registerMember } from '../../src/modules/exchange/member.service.js';
+import { requestSubscription } from '../../src/modules/exchange/subscription.service.js';
+import { createStaffAccount } from '../../src/modules/identity/index.js';
+import { SYSTEM_ACTOR } from '../../src/platform/authorization.js';
+import { WORKBENCH_ASSETS_DIR } from '../../src/web/workbench.routes.js';
+import { axeViolations, launchChromium, type PageComplaints, watchPage } from '../support/browser.js';
+import { personXml, populationEvent, seedTestExchange } from '../support/exchange.js';
+import { makePerson } from '../support/people.js';
+import { createTestPlatform, type TestPlatform } from '../support/runtime.js';
+
+const PASSWORD = 'Lantern-Festival-2025';
+/** The demo district (src/modules/directory/demo-organisation.ts), over which the administrator holds roles. */
+const DISTRICT = 'HT';
+
+let platform: TestPlatform;
+let browser: Browser;
+let baseUrl: string;
+/** The push subscriber's endpoint: refuses everything until the test fixes it. */
+let hook: Server;
+let hookFailing = true;
+
+const db = () => platform.runtime.database.kysely;
+
+beforeAll(async () => {
+  const builtIndex = path.join(WORKBENCH_ASSETS_DIR, 'index.html');
+  if (!existsSync(builtIndex)) {
+    throw new Error(
+      `The browser tests need the built workbench: run \`npm run build\` first (${builtIndex} is missing).`,
+    );
+  }
+  hook = createHttpServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(hookFailing ? 500 : 204).end());
+  });
+  await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  platform = await createTestPlatform({
+    env: {
+      HUITONG_PUBLIC_URL: baseUrl,
+      // One failed push makes a dead letter, and a resubmitted one is tried again at once.
+      HUITONG_EXCHANGE_MAX_ATTEMPTS: '1',
+      HUITONG_EXCHANGE_RETRY_MAX_MS: '1000',
+    },
+  });
+  await seed(endpoint);
+  await platform.app.listen({ port, host: '127.0.0.1' });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.close();
+  await new Promise((resolve) => hook?.close(resolve));
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function deliveryStatuses(): Promise<string[]> {
+  const result = await sql<{ status: string }>`select status from exchange.delivery order by message_seq`.execute(db());
+  return result.rows.map((row) => row.status);
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * The demo exchange (`gaj-rkxt` publishes population-basic in XML, `mz-jzxt` takes it by push), one
+ * message published and dead at the failing endpoint, a pending pull subscription of `sj-gxpt`, and
+ * an administrator (system and department administrator over the district) with an account.
+ */
+async function seed(endpoint: string): Promise<void> {
+  const policy = platform.runtime.policy;
+  const exchange = await seedTestExchange(platform, [{ id: 'mz-jzxt', mode: 'push', endpoint }]);
+  await registerMember(
+    db(),
+    SYSTEM_ACTOR,
+    {
+      id: 'sj-gxpt',
+      nameZh: '数据共享平台',
+      nameEn: 'Data sharing platform',
+      ownerOrgUnitCode: 'D01',
+      zone: 'internal',
+    },
+    { policy, secrets: platform.runtime.secrets },
+  );
+  await requestSubscription(
+    db(),
+    SYSTEM_ACTOR,
+    { memberId: 'sj-gxpt', standardCode: 'population-basic', mode: 'pull', endpoint: null },
+    { policy },
+  );
+  await platform.runtime.exchange!.transport.start();
+  const published = await exchange.publish('gaj-rkxt', populationEvent('wb-1', '101', { correlationid: 'case-42' }));
+  expect(published.statusCode, published.body).toBe(202);
+  await waitFor(async () => (await deliveryStatuses())[0] === 'dead');
+
+  const acting = { actor: SYSTEM_ACTOR, policy };
+  const admin = await createPerson(db(), makePerson({ staffNo: 'EX0800' }), acting);
+  await assignPost(db(), admin.id, { orgUnitCode: DISTRICT, title: '系统管理员', validFrom: '2024-01-01' }, acting);
+  await createStaffAccount(
+    db(),
+    SYSTEM_ACTOR,
+    { policy },
+    { personId: admin.id, username: 'admin01', password: PASSWORD },
+  );
+  const auditor = await createPerson(db(), makePerson({ staffNo: 'EX0900' }), acting);
+  await assignPost(db(), auditor.id, { orgUnitCode: DISTRICT, title: '安全审计员', validFrom: '2024-01-01' }, acting);
+  await createStaffAccount(
+    db(),
+    SYSTEM_ACTOR,
+    { policy },
+    { personId: auditor.id, username: 'auditor01', password: PASSWORD },
+  );
+  await grantRole(
+    db(),
+    { actor: SYSTEM_ACTOR },
+    {
+      roleCode: 'platform.security_auditor',
+      grantee: { kind: 'person', personId: auditor.id },
+      scopeOrgUnitCode: DISTRICT,
+    },
+  );
+  for (const roleCode of ['platform.system_admin', 'platform.department_admin']) {
+    await grantRole(
+      db(),
+      { actor: SYSTEM_ACTOR },
+      { roleCode, grantee: { kind: 'person', personId: admin.id }, scopeOrgUnitCode: DISTRICT },
+    );
+  }
+}
+
+let context: BrowserContext;
+let page: Page;
+let complaints: PageComplaints;
+
+beforeEach(async () => {
+  context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  page = await context.newPage();
+  complaints = await watchPage(page);
+});
+
+afterEach(async () => {
+  // The 401 that sends a visitor to sign in is the behaviour under test; anything else is a fault.
+  const unexpected = complaints.errors.filter(
+    (error) =>
+      !/Failed to load resource: the server responded with a status of 401/.test(error) &&
+      !/^request failed: .* net::ERR_ABORTED$/.test(error),
+  );
+  expect(unexpected).toEqual([]);
+  expect(await complaints.cspViolations()).toEqual([]);
+  await context.close();
+});
+
+/** No WCAG 2.1 AA violation on the page as it is now, once antd's fades have ended. */
+async function expectAccessible(where: string): Promise<void> {
+  const settled = `document.getAnimations().every((animation) =>
+    animation.playState !== 'running' || animation.effect?.getComputedTiming().endTime === Infinity)`;
+  await eventually(() => page.evaluate<boolean>(settled)).toBe(true);
+  const violations = await axeViolations(page);
+  expect(violations, `${where}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
+}
+
+function eventually<T>(read: () => T | Promise<T>) {
+  return expect.poll(read, { timeout: 15_000 });
+}
+
+const heading = () => page.getByRole('main').getByRole('heading', { level: 1 });
+const nav = () => page.getByRole('navigation', { name: '主导航' });
+const panel = () => page.getByRole('tabpanel');
+const status = (text: string | RegExp) => page.getByRole('status').filter({ hasText: text });
+/** antd draws a select's options outside the listbox it announces: pick the drawn one, as a mouse would. */
+const option = (text: string) => page.locator('.ant-select-item-option', { hasText: text });
+
+async function signIn(login: string): Promise<void> {
+  await page.goto(`${baseUrl}/workbench/`);
+  await page.waitForURL((url) => url.pathname === '/signin');
+  await page.locator('#login').fill(login);
+  await page.locator('#password').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL((url) => url.pathname === '/workbench/');
+  await eventually(() => heading().textContent()).toBe('工作台首页');
+}
+
+async function openTab(name: string): Promise<void> {
+  await page.getByRole('tab', { name }).click();
+  await eventually(() => page.getByRole('tab', { name, selected: true }).count()).toBe(1);
+}
+
+describe('the exchange pages for a system administrator', () => {
+  it('walks the overview, members, standards, mappings, subscriptions, trace and dead letters', async () => {
+    await signIn('admin01');
+    await nav().getByRole('link', { name: '数据交换' }).click();
+    await eventually(() => heading().textContent()).toBe('数据交换');
+    expect(await heading().evaluate((element) => element === element.ownerDocument.activeElement)).toBe(true);
+
+    // The overview: one message of the population standard, its one delivery dead.
+    const perStandard = panel().getByRole('table', { name: /^各数据标准的消息数/ });
+    const population = perStandard.getByRole('row').filter({ hasText: 'population-basic' });
+    await eventually(() => population.getByRole('cell').nth(2).textContent()).toBe('1');
+    expect(await perStandard.locator('tbody tr').count()).toBe(4);
+    const byState = panel().getByRole('table', { name: '各状态的投递数，共 1 个' });
+    await eventually(() =>
+      byState.getByRole('row').filter({ hasText: '死信' }).getByRole('cell').nth(1).textContent(),
+    ).toBe('1');
+    await expectAccessible('exchange overview');
+
+    // Members: the seeded three, and a new one whose secret is shown once.
+    await openTab('交换成员');
+    expect(new URL(page.url()).searchParams.get('tab')).toBe('members');
+    const members = panel().getByRole('table', { name: /^您可查看的部门的交换成员/ });
+    await eventually(() => members.locator('tbody tr').count()).toBe(3);
+    await expectAccessible('exchange members');
+    await panel().getByRole('button', { name: '登记交换成员' }).click();
+    const register = page.getByRole('dialog', { name: '登记交换成员' });
+    await register.getByLabel('成员标识（即 client_id）').fill('zj-test');
+    await register.getByLabel('中文名称').fill('住建测试系统');
+    await register.getByLabel('英文名称').fill('Housing test system');
+    await register.getByLabel('主管部门').click();
+    await page.getByRole('tree').last().getByText('汇通区 (HT)').click();
+    await register.getByRole('button', { name: '添加联系人' }).click();
+    await register.getByLabel('联系人 1 姓名').fill('王芳');
+    await register.getByLabel('联系人 1 电话').fill('13812345678');
+    await expectAccessible('member form');
+    await register.getByRole('button', { name: '登记', exact: true }).click();
+    const secret = page.getByRole('dialog', { name: 'zj-test 的密钥' });
+    await eventually(() => secret.getByText('密钥只显示这一次').count()).toBe(1);
+    const shown = await secret.locator('.secret-value code').textContent();
+    expect(shown?.length).toBeGreaterThan(20);
+    await expectAccessible('member secret');
+    await secret.getByRole('button', { name: '我已妥善保存，关闭' }).click();
+    await eventually(() => members.getByText('zj-test').count()).toBe(1);
+    expect(await page.getByText(shown ?? '').count()).toBe(0);
+    await eventually(() => status('“住建测试系统”的密钥窗口已关闭').count()).toBe(1);
+
+    // Standards: the four demo standards; one's version with its schema and compatibility.
+    await openTab('数据标准');
+    const standards = panel().getByRole('table', { name: '全部数据标准，按代码排序' });
+    await eventually(() => standards.locator('tbody tr').count()).toBe(4);
+    await panel().getByRole('button', { name: '查看“人口基本信息”的版本' }).click();
+    await eventually(() => panel().getByRole('region', { name: 'JSON Schema' }).textContent()).toContain('idNumber');
+    expect(await panel().getByText('这是第一个版本，没有可比较的前一版本。').count()).toBe(1);
+    await panel().getByRole('button', { name: '查看“人的性别代码”的条目' }).click();
+    await eventually(() =>
+      panel()
+        .getByRole('table', { name: /^“人的性别代码”的条目/ })
+        .locator('tbody tr')
+        .count(),
+    ).toBeGreaterThan(1);
+    await expectAccessible('exchange standards');
+
+    // Mappings: the population register's XML mapping, dry-run on a good and a bad sample.
+    await openTab('映射');
+    await panel().getByLabel('交换成员').click();
+    await option('gaj-rkxt').click();
+    const mappings = panel().getByRole('table', { name: /的映射$/ });
+    await eventually(() => mappings.locator('tbody tr').count()).toBe(1);
+    await mappings.getByRole('button', { name: '修改' }).click();
+    const editor = panel().getByRole('region', { name: /^映射 population-basic v1/ });
+    await eventually(() => editor.getByLabel('JSONata 表达式').inputValue()).toContain('GMSFHM');
+    await editor.getByLabel('样例报文').fill(personXml('202', '李四'));
+    await editor.getByRole('button', { name: '试运行' }).click();
+    await eventually(() => status('试运行成功。').count()).toBe(1);
+    expect(await editor.getByRole('region', { name: '试运行结果' }).textContent()).toContain('"name": "李四"');
+    await expectAccessible('mapping dry run');
+    await editor.getByLabel('样例报文').fill(personXml('202').replace('<XB>1</XB>', '<XB>3</XB>'));
+    await editor.getByRole('button', { name: '试运行' }).click();
+    await eventually(() => status(/^试运行失败：\d+ 处错误。$/).count()).toBe(1);
+    const errors = editor.getByRole('table', { name: '试运行发现的错误' });
+    expect(await errors.locator('tbody tr').allInnerTexts()).toEqual([expect.stringContaining('/data/sex')]);
+    await expectAccessible('mapping dry-run errors');
+
+    // Subscriptions: the pending one is approved.
+    await openTab('订阅审批');
+    const subscriptions = panel().getByRole('table', { name: /^成员或标准属于您可查看的部门的订阅/ });
+    const pending = subscriptions.getByRole('row').filter({ hasText: 'sj-gxpt' });
+    await eventually(() => pending.count()).toBe(1);
+    await expectAccessible('exchange subscriptions');
+    await pending.getByRole('button', { name: '批准' }).click();
+    await eventually(() => status('已批准 sj-gxpt 对 population-basic 的订阅。').count()).toBe(1);
+    await eventually(() => subscriptions.getByRole('row').filter({ hasText: 'sj-gxpt' }).count()).toBe(0);
+
+    // Message trace: the message, found by its correlation id, opens with its proof and deliveries.
+    await openTab('消息追踪');
+    await panel().getByLabel('关联标识').fill('case-42');
+    await panel().getByRole('button', { name: '筛选' }).click();
+    await eventually(() => status('共 1 条消息。').count()).toBe(1);
+    const trace = panel().getByRole('table', { name: /^消息日志/ });
+    await trace.getByRole('button', { name: '详情（#1）' }).click();
+    const drawer = page.getByRole('dialog').filter({ hasText: '消息 #1' });
+    await eventually(() => drawer.getByRole('table', { name: '该消息的 1 个投递' }).textContent()).toContain(
+      'HTTP 500',
+    );
+    expect(await drawer.getByText('ed25519', { exact: true }).count()).toBe(1);
+    await expectAccessible('message detail');
+    await page.keyboard.press('Escape');
+    await eventually(() => drawer.count()).toBe(0);
+
+    // Dead letters: why it failed, then resubmitted once the subscriber's endpoint works again.
+    await openTab('死信处理');
+    const dead = panel().getByRole('table', { name: '死信及其失败原因' });
+    const letter = dead.getByRole('row').filter({ hasText: 'mz-jzxt' });
+    await eventually(() => letter.textContent()).toContain('HTTP 500');
+    await expectAccessible('dead letters');
+    hookFailing = false;
+    await letter.getByRole('checkbox', { name: '选择消息 #1 给 mz-jzxt 的投递' }).check();
+    await panel().getByRole('button', { name: '重新投递所选（1）' }).click();
+    await eventually(() => status('已重新投递 1 条。').count()).toBe(1);
+    await waitFor(async () => (await deliveryStatuses())[0] === 'delivered');
+    await panel().getByRole('button', { name: '刷新' }).click();
+    await eventually(() => dead.getByText('没有死信。').count()).toBe(1);
+  });
+
+  it('opens a tab from its address and speaks English', async () => {
+    await signIn('admin01');
+    await page.getByRole('radiogroup', { name: '界面语言' }).getByText('English').click();
+    await page.goto(`${baseUrl}/workbench/exchange?tab=standards`);
+    await eventually(() => heading().textContent()).toBe('Data exchange');
+    await eventually(() => page.getByRole('tab', { name: 'Data standards', selected: true }).count()).toBe(1);
+    await eventually(() =>
+      panel().getByRole('table', { name: 'Every data standard, by code' }).locator('tbody tr').count(),
+    ).toBe(4);
+    await expectAccessible('standards in English');
+  });
+});
+
+describe('the exchange pages for a security auditor', () => {
+  it('reads every tab but is offered nothing that changes the exchange', async () => {
+    await signIn('auditor01');
+    await nav().getByRole('link', { name: '数据交换' }).click();
+    await eventually(() => heading().textContent()).toBe('数据交换');
+
+    await openTab('交换成员');
+    const members = panel().getByRole('table', { name: /^您可查看的部门的交换成员/ });
+    await eventually(() => members.locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await panel().getByRole('button', { name: '登记交换成员' }).count()).toBe(0);
+    expect(await members.getByRole('button', { name: '停用' }).count()).toBe(0);
+
+    await openTab('死信处理');
+    await eventually(() => panel().getByRole('table', { name: '死信及其失败原因' }).count()).toBe(1);
+    expect(await panel().getByRole('checkbox').count()).toBe(0);
+    expect(
+      await panel()
+        .getByRole('button', { name: /^重新投递/ })
+        .count(),
+    ).toBe(0);
+    await expectAccessible('dead letters, read only');
+  });
+});
