@@ -32,6 +32,7 @@ import {
   subscribeOidcSessionEnd,
 } from './modules/identity/index.js';
 import { provisioningRoutes, scimRoutes, subscribeProvisioning } from './modules/provisioning/index.js';
+import { seedDemoServices, serviceItemRoutes } from './modules/services/index.js';
 import { auditRoutes } from './platform/audit/audit.routes.js';
 import type { BlobStore } from './platform/blobs/blob-store.js';
 import { FsBlobStore } from './platform/blobs/fs-blob-store.js';
@@ -45,6 +46,7 @@ import { logRedactPaths } from './platform/logging.js';
 import { loadSecretKey, type SecretBox, secretBox } from './platform/secrets/secret-box.js';
 import { publicAccountPages } from './web/portal/account-pages.routes.js';
 import { portalRoutes } from './web/portal/portal.routes.js';
+import { servicePages } from './web/portal/services.routes.js';
 import { oidcSignInPages } from './web/signin/oidc-pages.js';
 import { signinRoutes } from './web/signin/signin.routes.js';
 import { WORKBENCH_ASSETS_DIR, workbenchRoutes } from './web/workbench.routes.js';
@@ -103,6 +105,7 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
       if (fresh && config.seedDemoOnFreshStart) {
         await seedDemoOrganisation(database);
         await seedDemoStaff(database);
+        await seedDemoServices(database.kysely);
         const policy = createAccessPolicy({ database });
         demoAccess = await seedDemoAccess(database, { policy, dataDir: config.dataDir, password: config.demoPassword });
         await seedDemoExchange(database, { secrets, credentialsFile: demoAccess.credentialsFile });
@@ -208,12 +211,14 @@ async function openModules(deps: ModuleDeps): Promise<{
     scimRoutes({ database, sync: provisioning, publicUrl }),
     auditRoutes({ database, policy }),
     exchangeRoutes({ database, policy, secrets, blobs, exchange }),
+    serviceItemRoutes({ database, policy }),
     metricsRoutes({ collectors: [() => exchangeMetrics(database.kysely)], token: config.metricsToken }),
     oidcProviderRoutes({ oidc }),
     oidcClientRoutes({ database, policy, secrets }),
     oidcInteractionRoutes({ oidc, database, secrets, pages: oidcSignInPages }),
     signinRoutes({ database, secrets, publicUrl }),
     publicAccountPages({ database, secureCookie }),
+    servicePages({ database }),
     portalRoutes({ database }),
     workbenchRoutes({ assetsDir: WORKBENCH_ASSETS_DIR }),
   ];

@@ -25,6 +25,10 @@ export const PERMISSIONS = {
     zh: '登记交换成员、维护数据标准和映射、审批订阅、重投消息',
     en: 'Register exchange members, maintain standards and mappings, approve subscriptions, resubmit messages',
   },
+  'services.manage': {
+    zh: '维护政务服务事项：起草、发布和撤下',
+    en: 'Maintain the service catalogue: draft, publish and withdraw items',
+  },
 } as const satisfies Record<string, Message>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -68,6 +72,7 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
       'provisioning.manage',
       'exchange.read',
       'exchange.manage',
+      'services.manage',
     ],
     duty: 'system_admin',
   },
@@ -99,6 +104,7 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
       'provisioning.manage',
       'exchange.read',
       'exchange.manage',
+      'services.manage',
     ],
     duty: null,
   },

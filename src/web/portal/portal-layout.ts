@@ -7,6 +7,7 @@ import { html, type SafeHtml } from './html.js';
 import { PORTAL_CSS_VERSION } from './portal.css.js';
 import { langParameterOf } from './portal-locale.js';
 import './portal.messages.js';
+import './services.messages.js';
 
 export interface PageOptions {
   locale: Locale;
@@ -58,7 +59,8 @@ ${stylesheets.map(
 ${sections.map(
   ({ id, label }) => html`<li><a href="#${id}">${label}</a></li>
 `,
-)}<li><a href="/account">${t('portal.nav.account')}</a></li>
+)}<li><a href="/services">${t('portal.nav.services')}</a></li>
+<li><a href="/account">${t('portal.nav.account')}</a></li>
 <li><a href="${languageSwitchPath}?lang=${langParameterOf(other)}" lang="${other}" hreflang="${other}">${t('portal.language.switch')}</a></li>
 </ul>
 </nav>
