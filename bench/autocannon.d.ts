@@ -12,6 +12,17 @@ declare module 'autocannon' {
     p99: number;
     p99_9: number;
   }
+  /** One request of a connection's sequence, and the per-request hooks. */
+  export interface RequestSpec {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    /** Called before each request of a connection; returns the request to send. */
+    setupRequest?: (request: RequestSpec, context: Record<string, unknown>) => RequestSpec;
+    /** Called with each response, and the same context its request was set up with. */
+    onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
+  }
   export interface Options {
     url: string;
     connections?: number;
@@ -20,6 +31,8 @@ declare module 'autocannon' {
     duration?: number;
     method?: string;
     headers?: Record<string, string>;
+    body?: string;
+    requests?: RequestSpec[];
   }
   export interface Result {
     url: string;

@@ -57,24 +57,6 @@ import {
   writeFigures,
 } from './bench-kit.js';
 
-// autocannon's per-request hooks, which bench/autocannon.d.ts does not declare (only this bench uses them).
-declare module 'autocannon' {
-  interface RequestSpec {
-    method?: string;
-    path?: string;
-    headers?: Record<string, string>;
-    body?: string;
-    /** Called before each request of a connection; returns the request to send. */
-    setupRequest?: (request: RequestSpec, context: Record<string, unknown>) => RequestSpec;
-    /** Called with each response, and the same context its request was set up with. */
-    onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
-  }
-  interface Options {
-    body?: string;
-    requests?: RequestSpec[];
-  }
-}
-
 const HUITONG_BIN = path.join(REPO_ROOT, 'bin/huitong.js');
 const LOG_LEVEL = 'warn';
 /** A measurement is repeated (up to twice) when others used more than this share of the machine. */

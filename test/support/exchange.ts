@@ -3,6 +3,7 @@
  * registered through the member service (each a real OAuth client), publication rights, an inbound
  * XML mapping for the population register, and approved subscriptions. Plus the calls a member makes.
  */
+import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { seedDemoOrganisation } from '../../src/modules/directory/index.js';
 import { seedDemoStandards } from '../../src/modules/exchange/index.js';
@@ -51,7 +52,7 @@ export interface TestExchange {
   /** Subscription ids by member. */
   subscriptions: Map<string, string>;
   token(memberId: string): Promise<string>;
-  publish(memberId: string, body: unknown, contentType?: string): ReturnType<TestPlatform['app']['inject']>;
+  publish(memberId: string, body: unknown, contentType?: string): Promise<LightMyRequestResponse>;
 }
 
 /**
