@@ -216,12 +216,13 @@ describe('versions', () => {
 
   it('refuses another department’s administrator every write, and changes nothing', async () => {
     const before = await counts();
+    // One at a time: started together, a refusal could come before its promise is awaited.
     for (const attempt of [
-      updateDraft(db(), D2, code, 4, makeItemContent(), deps),
-      publishItemVersion(db(), D2, code, 4, deps),
-      withdrawItem(db(), D2, code, deps),
+      () => updateDraft(db(), D2, code, 4, makeItemContent(), deps),
+      () => publishItemVersion(db(), D2, code, 4, deps),
+      () => withdrawItem(db(), D2, code, deps),
     ]) {
-      expect(await rejection(attempt)).toBeInstanceOf(ForbiddenError);
+      expect(await rejection(attempt())).toBeInstanceOf(ForbiddenError);
     }
     expect(await counts()).toEqual(before);
   });
