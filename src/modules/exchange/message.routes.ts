@@ -10,11 +10,10 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Actor, Policy } from '../../platform/authorization.js';
 import type { BlobStore } from '../../platform/blobs/blob-store.js';
 import type { Database } from '../../platform/db/database.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.js';
+import { ConflictError, NotFoundError } from '../../platform/errors.js';
 import { requirePrincipal } from '../../platform/http/authentication.js';
 import { problemResponse } from '../../platform/http/problem.js';
 import { verifyMessageLog } from './log-verify.js';
-import { memberOfClient } from './member.service.js';
 import { presentDelivery, presentMessageDetail, presentMessageSummary } from './message.presenter.js';
 import {
   AckBody,
@@ -36,7 +35,7 @@ import {
   VerificationView,
 } from './message.schema.js';
 import { getMessage, listDeliveries, listMessages, resubmit } from './message-trace.service.js';
-import { type PublishDeps, publish, recordAttachment } from './publish.service.js';
+import { type PublishDeps, publish, recordAttachment, sendingMember } from './publish.service.js';
 import { listSigningKeys } from './signing-key.service.js';
 import { EXCHANGE_READ } from './standard.js';
 import { subscriptionOfMember } from './subscription.service.js';
@@ -130,12 +129,10 @@ export function messageRoutes(deps: MessageRoutesDeps): FastifyPluginAsync {
           },
         },
         async (request, reply) => {
-          const client = memberId(request);
-          const member = await memberOfClient(db, client);
-          if (!member) throw new ForbiddenError('exchange.not_a_member', { clientId: client });
+          const member = await sendingMember(db, memberId(request));
           const contentType = (request.headers['content-type'] ?? 'application/octet-stream').slice(0, 200);
           const stored = await blobs.put(request.body as Readable);
-          await recordAttachment(db, client, { sha256: stored.sha256, contentType, size: stored.size });
+          await recordAttachment(db, member.id, { sha256: stored.sha256, contentType, size: stored.size });
           return reply.code(201).send({
             sha256: stored.sha256,
             size: stored.size,

@@ -39,9 +39,7 @@ export async function publish(
   events: readonly unknown[],
   options: { batch: boolean; requestId?: string },
 ): Promise<Appended[]> {
-  const member = await memberOfClient(deps.database, clientId);
-  if (!member) throw new ForbiddenError('exchange.not_a_member', { clientId });
-  if (member.status !== 'enabled') throw new ForbiddenError('exchange.member_disabled', { memberId: member.id });
+  const member = await sendingMember(deps.database, clientId);
   if (events.length === 0) throw new ValidationError('exchange.event_invalid', [{ pointer: '/', reason: 'empty' }]);
   if (events.length > MAX_BATCH_EVENTS) {
     throw new PayloadTooLargeError('exchange.batch_too_large', { limit: MAX_BATCH_EVENTS });
@@ -184,7 +182,18 @@ async function selectAttachment(executor: Executor, memberId: string, sha256: st
 }
 
 /**
- * Records that a member streamed an attachment in (the blob itself is already stored).
+ * The enabled member a client sends as: what publishing and uploading an attachment both require.
+ * @throws ForbiddenError `exchange.not_a_member` / `exchange.member_disabled`
+ */
+export async function sendingMember(executor: Executor, clientId: string): Promise<Member> {
+  const member = await memberOfClient(executor, clientId);
+  if (!member) throw new ForbiddenError('exchange.not_a_member', { clientId });
+  if (member.status !== 'enabled') throw new ForbiddenError('exchange.member_disabled', { memberId: member.id });
+  return member;
+}
+
+/**
+ * Records that a member (checked with `sendingMember` before its upload was stored) streamed an attachment in.
  * @example await recordAttachment(db, 'gaj-rk', { sha256, contentType: 'application/pdf', size });
  */
 export async function recordAttachment(
@@ -192,9 +201,6 @@ export async function recordAttachment(
   memberId: string,
   attachment: { sha256: string; contentType: string; size: number },
 ): Promise<void> {
-  const member = await memberOfClient(executor, memberId);
-  if (!member) throw new ForbiddenError('exchange.not_a_member', { clientId: memberId });
-  if (member.status !== 'enabled') throw new ForbiddenError('exchange.member_disabled', { memberId: member.id });
   await sql`insert into exchange.attachment (sha256, member_id, content_type, size)
             values (${attachment.sha256}, ${memberId}, ${attachment.contentType}, ${attachment.size})
             on conflict (member_id, sha256) do nothing`.execute(executor);
