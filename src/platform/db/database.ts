@@ -35,6 +35,11 @@ export interface DatabaseOptions {
   dataDir?: string | undefined;
   /** Connections in the PostgreSQL pool. */
   poolSize?: number;
+  /**
+   * PGlite only: a data directory dumped by PGlite (`dumpDataDir`) to start a new database from,
+   * instead of running initdb (about 2 s of CPU). Test databases start from a migrated dump this way.
+   */
+  initialData?: Blob | undefined;
 }
 
 /**
@@ -55,7 +60,9 @@ export function inTransaction<T>(executor: Executor, work: (tx: Executor) => Pro
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPGlite(options.dataDir);
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    : openPGlite(options.dataDir, options.initialData);
 }
 
 async function openPostgres(databaseUrl: string, poolSize: number): Promise<Database> {
@@ -74,11 +81,12 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
   });
 }
 
-async function openPGlite(dataDir: string | undefined): Promise<Database> {
+async function openPGlite(dataDir: string | undefined, initialData: Blob | undefined): Promise<Database> {
   let lock: DataDirLock | undefined;
   if (dataDir) lock = await lockDataDir(dataDir);
   try {
-    const pglite = dataDir ? new PGlite(path.join(dataDir, 'pgdata')) : new PGlite();
+    const options = initialData ? { loadDataDir: initialData } : {};
+    const pglite = dataDir ? new PGlite(path.join(dataDir, 'pgdata'), options) : new PGlite(options);
     await pglite.waitReady;
     const kysely: AnyKysely = new Kysely({ dialect: new PGliteDialect(pglite) });
     return wrap('pglite', kysely, async () => {
