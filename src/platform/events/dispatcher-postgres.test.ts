@@ -71,6 +71,26 @@ describe.skipIf(!testServerUrl)('delivery with concurrent sessions on PostgreSQL
     expect(seqsByAggregate(await effectsOf(database, 'test.inverted'))).toEqual({ 'case-1': [1, 2, 3] });
   });
 
+  it('delivers an event kept back by an older open transaction soon after it ends, without waiting a whole poll', async () => {
+    // A poll interval far beyond the test's patience: only the short recheck can explain the delivery.
+    const dispatcher = new EventDispatcher(database, { logger: collectingLogger(), pollIntervalMs: 600_000 });
+    dispatcher.subscribe('test.horizon', { types: ['test.horizon.changed'] }, effectHandler('test.horizon'));
+    closers.push(() => dispatcher.stop());
+    dispatcher.start();
+    // Any transaction with an id, even in another database of the server, holds the delivery horizon.
+    const older = await database.kysely.startTransaction().execute();
+    await sql`select pg_current_xact_id()`.execute(older);
+    await recordTestEvent(database, 'h', 1, 'test.horizon.changed');
+    dispatcher.nudge();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await effectsOf(database, 'test.horizon')).toEqual([]);
+    await older.commit().execute();
+    for (let tries = 0; tries < 100 && (await effectsOf(database, 'test.horizon')).length === 0; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await effectsOf(database, 'test.horizon')).map((effect) => effect.seq)).toEqual([1]);
+  });
+
   it('never applies an event twice when two workers deliver to the same subscriber', async () => {
     const second = await openDatabase({ databaseUrl: testDatabase.url, poolSize: 5 });
     closers.push(() => second.close());

@@ -99,6 +99,8 @@ const EVENT_TYPE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 const MAX_ERROR_LENGTH = 2000;
 /** How often `drain` looks again while events wait behind an open transaction or another worker. */
 const DRAIN_RECHECK_MS = 20;
+/** How soon a running dispatcher looks again at events kept back by an open older transaction. */
+const HORIZON_RECHECK_MS = 100;
 
 export class EventDispatcher {
   readonly #database: Database;
@@ -228,13 +230,18 @@ export class EventDispatcher {
     while (this.#running) {
       this.#nudged = false;
       const progress = await this.#deliverRound();
-      if (progress === 0 && !this.#nudged && this.#running) await this.#pause();
+      if (progress === 0 && !this.#nudged && this.#running) {
+        // Committed events that an older transaction still open somewhere on the server keeps back (the
+        // outbox is read in transaction order): look again soon, not after a whole poll interval.
+        const waiting = await this.#anyPending().catch(() => false);
+        if (!this.#nudged && this.#running) await this.#pause(waiting ? HORIZON_RECHECK_MS : this.#pollIntervalMs);
+      }
     }
   }
 
-  #pause(): Promise<void> {
+  #pause(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, this.#pollIntervalMs);
+      const timer = setTimeout(resolve, ms);
       this.#wake = () => {
         clearTimeout(timer);
         resolve();
