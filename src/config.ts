@@ -52,6 +52,12 @@ export interface Config {
   exchangeRetryMaxMs: number;
   /** Bearer token Prometheus sends to /metrics; absent means /metrics answers loopback callers only. */
   metricsToken: string | undefined;
+  /** Working days before a case's due day from which its light is yellow (docs/cases.md). */
+  casesWarnDays: number;
+  /** Working days within which the handling department answers a poor rating. */
+  casesFollowUpDays: number;
+  /** The exchange member that publishes completed cases under the `case-record` standard. */
+  casesExchangeMember: string;
 }
 
 export class ConfigError extends Error {
@@ -99,6 +105,9 @@ export function loadConfig(env: Env = process.env): Config {
     exchangeMaxAttempts: integer(env, 'HUITONG_EXCHANGE_MAX_ATTEMPTS', 15, 1, 1000),
     exchangeRetryMaxMs: integer(env, 'HUITONG_EXCHANGE_RETRY_MAX_MS', 5 * 60_000, 1000, 24 * 60 * 60_000),
     metricsToken: secretText(env, 'HUITONG_METRICS_TOKEN'),
+    casesWarnDays: integer(env, 'HUITONG_CASES_WARN_DAYS', 2, 1, 30),
+    casesFollowUpDays: integer(env, 'HUITONG_CASES_FOLLOW_UP_DAYS', 5, 1, 60),
+    casesExchangeMember: exchangeMemberId(env, 'HUITONG_CASES_EXCHANGE_MEMBER', 'zwfw-ycsl'),
   };
 }
 
@@ -107,6 +116,15 @@ function mailDomain(env: Env, name: string, fallback: string): string {
   // RFC 1035 labels: letters, digits and inner hyphens, at least two labels.
   if (!/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(value)) {
     throw new ConfigError(name, `must be a domain name such as example.gov.cn, got "${value}"`);
+  }
+  return value;
+}
+
+/** An exchange member's id, which is its client id: `zwfw-ycsl` (exchange's MEMBER_ID_PATTERN). */
+function exchangeMemberId(env: Env, name: string, fallback: string): string {
+  const value = text(env, name, fallback);
+  if (!/^[a-z][a-z0-9-]{2,62}$/.test(value)) {
+    throw new ConfigError(name, `must be an exchange member id such as zwfw-ycsl, got "${value}"`);
   }
   return value;
 }

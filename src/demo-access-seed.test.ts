@@ -57,6 +57,15 @@ describe('the demo accounts', () => {
     expect(await decide('HT000006', 'directory.manage', 'D01')).toBe(true);
     expect(await decide('HT000006', 'directory.manage', 'D02')).toBe(false);
     expect(await decide('HT000290', 'directory.read', 'C01')).toBe(true);
+    expect(await decide('HT000290', 'cases.intake', 'C01')).toBe(true);
+    expect(await decide('HT000290', 'cases.intake', 'C02')).toBe(false);
     expect(await decide('HT000290', 'directory.manage', 'C01')).toBe(false);
+    expect(await decide('HT000035', 'cases.handle', 'D08')).toBe(true);
+    expect(await decide('HT000035', 'cases.decide', 'D08')).toBe(false);
+    expect(await decide('HT000034', 'cases.decide', 'D08')).toBe(true);
+    expect(await decide('HT000034', 'cases.decide', 'D07')).toBe(false);
+    expect(await decide('HT000005', 'cases.supervise', 'D08')).toBe(true);
+    expect(await decide('HT000005', 'cases.supervise', 'C17')).toBe(true);
+    expect(await decide('HT000005', 'cases.handle', 'D08')).toBe(false);
   });
 });

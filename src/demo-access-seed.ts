@@ -1,7 +1,9 @@
 /**
  * Sign-in accounts and grants for the demo district, so someone trying the platform can sign in as
  * each kind of user: the three separated administrators (三员), a department administrator, a member of
- * staff and a window clerk. It spans three modules (directory, identity, access) and belongs to no one
+ * staff, and the people of one-window case handling (docs/cases.md): a window clerk at a town centre,
+ * a case handler and a case approver of the civil affairs bureau (D08, whose items such as 最低生活保障
+ * can be applied for online and at any centre), and a supervisor over the whole district. It spans three modules (directory, identity, access) and belongs to no one
  * of them, so it lives here beside the runtime that composes them.
  *
  * All demo accounts share one password: HUITONG_DEMO_PASSWORD when set, otherwise a random one made
@@ -31,7 +33,34 @@ export const DEMO_ACCOUNTS = [
     en: 'department administrator (D01)',
   },
   { staffNo: 'HT000007', role: 'platform.staff', scope: 'D01', zh: '工作人员（区府办）', en: 'member of staff (D01)' },
-  { staffNo: 'HT000290', role: 'platform.staff', scope: 'C01', zh: '窗口受理员（C01）', en: 'window clerk (C01)' },
+  {
+    staffNo: 'HT000290',
+    role: 'platform.window_clerk',
+    scope: 'C01',
+    zh: '窗口受理员（通衢街道中心 C01）',
+    en: 'window clerk (centre C01)',
+  },
+  {
+    staffNo: 'HT000035',
+    role: 'platform.case_handler',
+    scope: 'D08',
+    zh: '承办人员（区民政局 D08 科员）',
+    en: 'case handler (civil affairs D08)',
+  },
+  {
+    staffNo: 'HT000034',
+    role: 'platform.case_approver',
+    scope: 'D08',
+    zh: '审批负责人（区民政局 D08 科长）',
+    en: 'case approver (civil affairs D08)',
+  },
+  {
+    staffNo: 'HT000005',
+    role: 'platform.supervisor',
+    scope: 'HT',
+    zh: '电子监察员（全区，区府办副主任）',
+    en: 'supervisor (whole district)',
+  },
 ] as const;
 
 export interface DemoAccessReport {

@@ -5,10 +5,12 @@ import { Command, Option } from 'commander';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { accessBootstrapCommand, createAccessPolicy } from './modules/access/index.js';
+import { casesCommand } from './modules/cases/index.js';
 import { directoryImportCommand, seedCommand } from './modules/directory/index.js';
 import { exchangeCommand } from './modules/exchange/index.js';
 import { identityCommand, oidcKeysCommand } from './modules/identity/index.js';
 import { auditCommand } from './platform/audit/audit.command.js';
+import { loadCalendar } from './platform/calendar/working-days.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrate } from './platform/db/migrations.js';
 import { DomainError } from './platform/errors.js';
@@ -54,10 +56,7 @@ program
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
     await app.listen({ port: config.port, host: config.host });
-    if (options.role !== 'web') {
-      runtime.events.start();
-      await runtime.exchange?.transport.start();
-    }
+    if (options.role !== 'web') await runtime.startWorkers();
     app.log.info({ role: options.role, engine: runtime.database.engine, version: VERSION }, 'huitong ready');
     if (runtime.demoAccess) {
       // Where the demo password is, never the password itself: logs are collected and kept.
@@ -113,6 +112,12 @@ program.addCommand(
   }),
 );
 program.addCommand(identityCommand(openMigratedDatabase, (database) => createAccessPolicy({ database })));
+program.addCommand(
+  casesCommand(openMigratedDatabase, async () => {
+    const config = loadConfig();
+    return { calendar: await loadCalendar(config.calendarFile), warnDays: config.casesWarnDays };
+  }),
+);
 program.addCommand(
   exchangeCommand(openConfiguredDatabase, async () => {
     const config = loadConfig();

@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { type DemoAccessReport, seedDemoAccess } from './demo-access-seed.js';
 import { seedDemoExchange } from './demo-exchange-seed.js';
 import { type AccessPolicy, accessRoutes, createAccessPolicy, rolesOf } from './modules/access/index.js';
+import { caseRoutes, startDeadlineSweeper, subscribeCases, trackThrottle } from './modules/cases/index.js';
 import {
   directoryRoutes,
   personRoutes,
@@ -45,6 +46,7 @@ import { metricsRoutes } from './platform/http/metrics.routes.js';
 import { logRedactPaths } from './platform/logging.js';
 import { loadSecretKey, type SecretBox, secretBox } from './platform/secrets/secret-box.js';
 import { publicAccountPages } from './web/portal/account-pages.routes.js';
+import { casePages } from './web/portal/case-pages.routes.js';
 import { portalRoutes } from './web/portal/portal.routes.js';
 import { servicePages } from './web/portal/services.routes.js';
 import { oidcSignInPages } from './web/signin/oidc-pages.js';
@@ -75,6 +77,11 @@ export interface Runtime {
   authenticators: Authenticator[];
   /** HTTP plugins of the modules and web shells, registered by buildApp in this order. */
   routes: FastifyPluginAsync[];
+  /**
+   * Starts the background work of the `worker` role (and `all`): domain event delivery, exchange push
+   * delivery and the cases' deadline sweeper. A web-only process never calls it.
+   */
+  startWorkers(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,6 +91,12 @@ export interface OpenRuntimeOptions {
   /** An already open database (tests); otherwise opened from the configuration. */
   database?: Database;
 }
+
+/**
+ * How often a worker sweeps running cases for deadline alerts. Lights change by the day; a quarter of
+ * an hour raises a new day's alerts early in the morning without measurable load.
+ */
+const DEADLINE_SWEEP_INTERVAL_MS = 15 * 60_000;
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -127,7 +140,7 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
     const behind = (await pendingMigrations(database)).length > 0;
     const { authenticators, routes, oidc, exchange } = behind
       ? { authenticators: [], routes: [], oidc: null, exchange: null }
-      : await openModules({ config, database, secrets, events, policy, blobs, closers });
+      : await openModules({ config, database, calendar, secrets, events, policy, blobs, closers });
     return {
       version: VERSION,
       config,
@@ -142,6 +155,19 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
       events,
       authenticators,
       routes,
+      async startWorkers() {
+        events.start();
+        if (!exchange) return; // behind on migrations: nothing of the modules runs
+        await exchange.transport.start();
+        const stopSweeper = startDeadlineSweeper({
+          database,
+          calendar,
+          warnDays: config.casesWarnDays,
+          intervalMs: DEADLINE_SWEEP_INTERVAL_MS,
+          logger: pino({ level: config.logLevel, redact: logRedactPaths }).child({ component: 'cases' }),
+        });
+        closers.push(stopSweeper); // runs first on close, before the database goes
+      },
       async close() {
         for (const close of closers.reverse()) await close();
       },
@@ -155,6 +181,7 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
 interface ModuleDeps {
   config: Config;
   database: Database;
+  calendar: WorkingDayCalendar;
   secrets: SecretBox;
   events: EventDispatcher;
   policy: AccessPolicy;
@@ -170,7 +197,7 @@ async function openModules(deps: ModuleDeps): Promise<{
   oidc: OpenIdProvider;
   exchange: Exchange;
 }> {
-  const { config, database, secrets, events, policy, blobs, closers } = deps;
+  const { config, database, calendar, secrets, events, policy, blobs, closers } = deps;
   const provisioning = { mail: { domain: config.mailDomain, rule: config.mailRule } };
   subscribeIdentity(events);
   subscribeProvisioning(events, provisioning);
@@ -196,9 +223,25 @@ async function openModules(deps: ModuleDeps): Promise<{
     natsUrl: config.natsUrl,
   });
   closers.push(() => exchange.close()); // before the database's closer runs
+  subscribeCases(events, {
+    exchange,
+    memberId: config.casesExchangeMember,
+    publishInDelivery: database.engine !== 'pglite',
+    logger: pino({ level: config.logLevel, redact: logRedactPaths }).child({ component: 'cases' }),
+  });
 
   const secureCookie = config.publicUrl.startsWith('https:');
   const publicUrl = config.publicUrl;
+  const cases = {
+    database,
+    policy,
+    calendar,
+    blobs,
+    warnDays: config.casesWarnDays,
+    followUpDays: config.casesFollowUpDays,
+  };
+  // One throttle for tracking by number: the API and the portal's pages count against the same limit.
+  const throttleTracking = trackThrottle();
   const authenticators: Authenticator[] = [sessionAuthenticator(database), accessTokenAuthenticator({ database })];
   const routes: FastifyPluginAsync[] = [
     directoryRoutes({ database }),
@@ -212,6 +255,7 @@ async function openModules(deps: ModuleDeps): Promise<{
     auditRoutes({ database, policy }),
     exchangeRoutes({ database, policy, secrets, blobs, exchange }),
     serviceItemRoutes({ database, policy }),
+    caseRoutes({ ...cases, throttleTracking }),
     metricsRoutes({ collectors: [() => exchangeMetrics(database.kysely)], token: config.metricsToken }),
     oidcProviderRoutes({ oidc }),
     oidcClientRoutes({ database, policy, secrets }),
@@ -219,6 +263,12 @@ async function openModules(deps: ModuleDeps): Promise<{
     signinRoutes({ database, secrets, publicUrl }),
     publicAccountPages({ database, secureCookie }),
     servicePages({ database }),
+    casePages({
+      ...cases,
+      clock: () => new Date(),
+      maxUploadBytes: config.maxUploadBytes,
+      throttleTracking,
+    }),
     portalRoutes({ database }),
     workbenchRoutes({ assetsDir: WORKBENCH_ASSETS_DIR }),
   ];

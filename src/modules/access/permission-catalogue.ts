@@ -29,6 +29,23 @@ export const PERMISSIONS = {
     zh: '维护政务服务事项：起草、发布和撤下',
     en: 'Maintain the service catalogue: draft, publish and withdraw items',
   },
+  'cases.intake': {
+    zh: '在服务中心收件、受理或不予受理、登记材料、送达',
+    en: 'Take in applications at a service centre: accept or refuse them, record materials, hand over results',
+  },
+  'cases.handle': {
+    zh: '办理本部门的办件：审查、补正、特别程序、办结、答复差评',
+    en: 'Handle a department’s cases: review, missing materials, special procedures, completion, poor ratings',
+  },
+  'cases.decide': { zh: '作出办件的准予或不予决定', en: 'Decide cases: grant or refuse' },
+  'cases.supervise': {
+    zh: '查看办件的时限亮灯、预警和统计（电子监察）',
+    en: 'See the deadline lights, alerts and statistics of cases (electronic supervision)',
+  },
+  'cases.route.manage': {
+    zh: '配置政务服务事项的办理环节',
+    en: 'Configure the stages a service item’s cases go through',
+  },
 } as const satisfies Record<string, Message>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -57,7 +74,7 @@ export interface BuiltInRole {
   duty: Duty | null;
 }
 
-/** Seeded by migrations/0006-access.sql; a test keeps the two in step. */
+/** Seeded by migrations/0006-access.sql and later ones (0016-cases.sql); a test keeps them in step. */
 export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
   {
     code: 'platform.system_admin',
@@ -73,6 +90,7 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
       'exchange.read',
       'exchange.manage',
       'services.manage',
+      'cases.route.manage',
     ],
     duty: 'system_admin',
   },
@@ -105,10 +123,40 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
       'exchange.read',
       'exchange.manage',
       'services.manage',
+      'cases.route.manage',
     ],
     duty: null,
   },
   { code: 'platform.staff', nameZh: '工作人员', nameEn: 'Staff member', permissions: ['directory.read'], duty: null },
+  // Seeded by migrations/0016-cases.sql: who does what on a case (docs/cases.md).
+  {
+    code: 'platform.window_clerk',
+    nameZh: '窗口受理员',
+    nameEn: 'Window clerk',
+    permissions: ['directory.read', 'cases.intake'],
+    duty: null,
+  },
+  {
+    code: 'platform.case_handler',
+    nameZh: '承办人员',
+    nameEn: 'Case handler',
+    permissions: ['directory.read', 'cases.handle'],
+    duty: null,
+  },
+  {
+    code: 'platform.case_approver',
+    nameZh: '审批负责人',
+    nameEn: 'Case approver',
+    permissions: ['directory.read', 'cases.handle', 'cases.decide'],
+    duty: null,
+  },
+  {
+    code: 'platform.supervisor',
+    nameZh: '电子监察员',
+    nameEn: 'Supervisor',
+    permissions: ['directory.read', 'cases.supervise'],
+    duty: null,
+  },
 ];
 
 export const SECURITY_ADMIN_ROLE = 'platform.security_admin';

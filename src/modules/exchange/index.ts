@@ -24,6 +24,7 @@ export { type Exchange, type ExchangeOptions, openExchange } from './exchange.js
 export { CRYPTO_SUITES, type CryptoSuite } from './exchange-crypto.js';
 export { exchangeMetrics } from './exchange-metrics.js';
 export { verifyMessageLog } from './log-verify.js';
+export { type MemberEvent, publishAsMember } from './member-publish.js';
 export { publicKeysById } from './signing-key.service.js';
 
 export interface ExchangeRoutesDeps {

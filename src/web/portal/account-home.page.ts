@@ -7,6 +7,7 @@ import { ACCOUNT_STYLESHEET } from './account-pages.css.js';
 import { html, type SafeHtml } from './html.js';
 import { renderPage } from './portal-layout.js';
 import './account-pages.messages.js';
+import './cases.messages.js';
 
 /** The holder's own account as the page shows it: the identity number already cut to its last 4. */
 export interface AccountHomeView {
@@ -36,6 +37,7 @@ export function renderAccountHomePage(account: AccountHomeView, locale: Locale):
 <dl class="account-details">
 ${enterprise ? row('portal.account.field.enterpriseName', account.enterpriseName) : ''}${enterprise ? row('portal.account.field.creditCode', account.creditCode) : ''}${enterprise && account.agentRole ? row('portal.account.field.agentRole', t(`portal.account.agent_role.${account.agentRole}`)) : ''}${row(enterprise ? 'portal.account.field.agentName' : 'portal.account.field.name', account.personName)}${row(enterprise ? 'portal.account.field.agentResidentId' : 'portal.account.field.residentId', account.residentId)}${row('portal.account.field.mobile', account.mobile)}${row('portal.account.field.email', account.email)}${row('portal.account.home.created', account.createdAt.slice(0, 10))}</dl>
 <p class="hint">${t('portal.account.home.residentId_note')}</p>
+<p><a href="/account/cases">${t('portal.cases.account_link')}</a></p>
 <form class="signout-form" method="post" action="/account/signout">
 <button type="submit">${t('portal.account.signout')}</button>
 </form>

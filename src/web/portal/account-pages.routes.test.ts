@@ -202,6 +202,21 @@ describe('sign-in, my account and sign-out', () => {
     expect(after.headers.location).toBe('/account/signin');
   });
 
+  it('returns to the page that sent the visitor to sign in, and only to a page of this site', async () => {
+    const { values } = await registerCitizen();
+    const page = await get('/account/signin?next=%2Faccount%2Fcases%3Fpage%3D2');
+    expect(page.body).toContain('<input type="hidden" name="next" value="/account/cases?page=2">');
+    const login = { kind: 'citizen', login: values.residentId, password: PASSWORD };
+    const back = await postForm('/account/signin', { ...login, next: '/account/cases?page=2' });
+    expect(back.statusCode).toBe(303);
+    expect(back.headers.location).toBe('/account/cases?page=2');
+    for (const elsewhere of ['//evil.example/', '/\\evil.example/', 'https://evil.example/', '/a\tb']) {
+      expect((await get(`/account/signin?next=${encodeURIComponent(elsewhere)}`)).body).not.toContain('name="next"');
+      const signIn = await postForm('/account/signin', { ...login, next: elsewhere });
+      expect(signIn.headers.location).toBe('/account');
+    }
+  });
+
   it('answers a failed sign-in with 401, one message for every cause, and keeps the login typed', async () => {
     const { values } = await registerCitizen();
     const wrong = await postForm('/account/signin', {

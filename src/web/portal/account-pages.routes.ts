@@ -11,10 +11,9 @@
  * session; and a post whose Origin is another site is refused, so no other site can sign a visitor
  * in to an account of its choosing (login CSRF).
  */
-import { parse as parseQueryString } from 'node:querystring';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import {
   authenticatePublic,
   clearedSessionCookie,
@@ -33,21 +32,15 @@ import {
   sessionCookie,
 } from '../../modules/identity/index.js';
 import type { Database } from '../../platform/db/database.js';
-import {
-  DomainError,
-  ForbiddenError,
-  NotFoundError,
-  RateLimitedError,
-  ValidationError,
-} from '../../platform/errors.js';
+import { DomainError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { type Locale, translate } from '../../platform/i18n/messages.js';
 import { EMPTY_FORM, type FormState } from './account-form.js';
 import { renderAccountHomePage } from './account-home.page.js';
 import { ACCOUNT_CSS, ACCOUNT_CSS_VERSION } from './account-pages.css.js';
 import { type RegistrationKind, renderRegisterPage } from './account-register.page.js';
 import { renderSignInPage, type SignInNotice } from './account-signin.page.js';
-import type { SafeHtml } from './html.js';
-import { langCookie, portalLocale } from './portal-locale.js';
+import { acceptFormPosts } from './form-posts.js';
+import { pageLocale, problemText, sendPage, statusOfFailure } from './page-reply.js';
 
 export interface PublicAccountPagesDeps extends PublicAccountDeps {
   database: Database;
@@ -64,6 +57,7 @@ const PageQuery = Type.Object({
   type: Type.Optional(Type.String({ maxLength: 16 })),
   kind: Type.Optional(Type.String({ maxLength: 16 })),
   notice: Type.Optional(Type.String({ maxLength: 16 })),
+  next: Type.Optional(Type.String({ maxLength: 512 })),
 });
 const StylesheetQuery = Type.Object({ v: Type.Optional(Type.String({ maxLength: 64 })) });
 const FormBody = Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: FORM_FIELD_MAX_LENGTH }));
@@ -90,24 +84,9 @@ const ECHOED_FIELDS = [
 export function publicAccountPages(deps: PublicAccountPagesDeps): FastifyPluginAsync {
   const { database, secureCookie, ...serviceDeps } = deps;
   return async (instance) => {
-    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
-
     // Encapsulated: only these routes accept form posts; the JSON API never does (CSRF).
-    app.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT_BYTES },
-      (_request, body, done) => {
-        const parsed = parseQueryString(String(body));
-        // A repeated field keeps its last value, as a browser never sends one twice.
-        done(
-          null,
-          Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, [value].flat().at(-1) ?? ''])),
-        );
-      },
-    );
-    app.addHook('preHandler', async (request) => {
-      if (request.method === 'POST') refuseCrossSite(request);
-    });
+    acceptFormPosts(instance, { bodyLimitBytes: FORM_BODY_LIMIT_BYTES });
+    const app = instance.withTypeProvider<TypeBoxTypeProvider>();
 
     app.get('/account/register', { schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
       const locale = pageLocale(request, reply, request.query.lang);
@@ -167,7 +146,8 @@ export function publicAccountPages(deps: PublicAccountPagesDeps): FastifyPluginA
         values: { kind: request.query.kind === 'enterprise' ? 'enterprise' : 'citizen' },
         errors: [],
       };
-      return sendPage(reply, locale, renderSignInPage(state, locale, notice as SignInNotice | undefined));
+      const next = backPath(request.query.next);
+      return sendPage(reply, locale, renderSignInPage(state, locale, notice as SignInNotice | undefined, next));
     });
 
     app.post('/account/signin', { schema: { hide: true, body: FormBody } }, async (request, reply) => {
@@ -194,10 +174,12 @@ export function publicAccountPages(deps: PublicAccountPagesDeps): FastifyPluginA
           },
           serviceDeps.clock ? { clock: serviceDeps.clock } : {},
         );
-        return reply.header('set-cookie', sessionCookie(token, { secure: secureCookie })).redirect('/account', 303);
+        return reply
+          .header('set-cookie', sessionCookie(token, { secure: secureCookie }))
+          .redirect(backPath(form.next) ?? '/account', 303);
       } catch (error) {
         const { state, status } = failure(error, form, locale, reply);
-        return sendPage(reply, locale, renderSignInPage(state, locale), status);
+        return sendPage(reply, locale, renderSignInPage(state, locale, undefined, backPath(form.next)), status);
       }
     });
 
@@ -233,36 +215,6 @@ export function publicAccountPages(deps: PublicAccountPagesDeps): FastifyPluginA
   };
 }
 
-/** The page language: `?lang=` on a GET (remembered), else the remembered choice or the browser's. */
-function pageLocale(request: FastifyRequest, reply: FastifyReply, lang?: string): Locale {
-  const { locale, chosen } = portalLocale(lang, request.headers.cookie, request.headers['accept-language']);
-  if (chosen) reply.header('set-cookie', langCookie(locale));
-  return locale;
-}
-
-function sendPage(reply: FastifyReply, locale: Locale, page: SafeHtml, status = 200): FastifyReply {
-  return (
-    reply
-      .code(status)
-      .type('text/html; charset=utf-8')
-      .header('content-language', locale)
-      .header('vary', 'Accept-Language, Cookie')
-      // Pages with personal data or a form's echo are never kept by a shared or back-button cache.
-      .header('cache-control', 'no-store')
-      .send(page.markup)
-  );
-}
-
-/** The status the API gives each kind of domain error; a page answers the same. */
-const STATUS_OF: Partial<Record<DomainError['kind'], number>> = {
-  validation: 422,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  rate_limited: 429,
-};
-
 /**
  * What the form shows after a failed submission, and the status to answer with: the values back, the
  * field errors or the problem's text. Anything but a domain error is a fault, for the error handler.
@@ -273,9 +225,8 @@ function failure(
   locale: Locale,
   reply: FastifyReply,
 ): { state: FormState; status: number } {
+  const status = statusOfFailure(error, reply);
   if (!(error instanceof DomainError)) throw error;
-  if (error instanceof RateLimitedError) reply.header('retry-after', String(error.retryAfterSeconds));
-  const status = STATUS_OF[error.kind] ?? 400;
   const values = Object.fromEntries(ECHOED_FIELDS.filter((name) => name in form).map((name) => [name, form[name]!]));
   if (error instanceof ValidationError && error.fields.length > 0)
     return { state: { values, errors: error.fields }, status };
@@ -286,25 +237,14 @@ function failure(
   return { state: { values, errors: [], problem }, status };
 }
 
-function problemText(error: DomainError, locale: Locale): string {
-  const detailKey = `${error.code}.detail`;
-  const detail = translate(detailKey, locale, error.params);
-  return detail === detailKey ? translate(error.code, locale, error.params) : detail;
-}
-
 /**
- * Refuses a form post whose Origin is another site. Browsers send Origin with every form post; a
- * request without one is not a browser's cross-site post and passes.
- * @throws ForbiddenError `auth.forbidden`
+ * Where to go after signing in, when a page sent the visitor here (`?next=`): a path of this site
+ * only, never another site (`//host`, `/\\host` or a scheme), so the sign-in page is no open redirect.
+ * @example backPath('/account/cases'); // '/account/cases'
+ * @example backPath('//evil.example/'); // undefined
  */
-function refuseCrossSite(request: FastifyRequest): void {
-  const origin = request.headers.origin;
-  if (!origin) return;
-  let host: string;
-  try {
-    host = new URL(origin).host;
-  } catch {
-    throw new ForbiddenError('auth.forbidden');
-  }
-  if (host !== request.host) throw new ForbiddenError('auth.forbidden');
+function backPath(next: string | undefined): string | undefined {
+  if (!next?.startsWith('/') || next.startsWith('//')) return undefined;
+  // Backslashes and control characters: browsers read some of them as `//`.
+  return [...next].some((ch) => ch === '\\' || ch.charCodeAt(0) < 0x20) ? undefined : next;
 }

@@ -16,12 +16,13 @@ export type SignInNotice = 'registered' | 'signed_out';
  * The whole sign-in page.
  * @example reply.send(renderSignInPage(EMPTY_FORM, 'zh-CN', 'registered').markup)
  */
-export function renderSignInPage(state: FormState, locale: Locale, notice?: SignInNotice): SafeHtml {
+/** `next`: the path of this site to return to after signing in, carried through the form. */
+export function renderSignInPage(state: FormState, locale: Locale, notice?: SignInNotice, next?: string): SafeHtml {
   const t = (key: string) => translate(key, locale);
   const kinds = (['citizen', 'enterprise'] as const).map((kind) => [kind, t(`portal.account.kind.${kind}`)] as const);
   const main = html`<h1>${t('portal.account.signin.title')}</h1>
 ${notice && html`<p class="notice" role="status">${t(`portal.account.signin.${notice}`)}</p>\n`}${renderErrorSummary(state, locale)}<form class="account-form" method="post" action="/account/signin" novalidate>
-${renderChoices('kind', kinds, state, locale, 'citizen')}${renderField(
+${next ? html`<input type="hidden" name="next" value="${next}">\n` : ''}${renderChoices('kind', kinds, state, locale, 'citizen')}${renderField(
   { name: 'login', type: 'text', autocomplete: 'username' },
   state,
   locale,

@@ -60,6 +60,7 @@ ${sections.map(
   ({ id, label }) => html`<li><a href="#${id}">${label}</a></li>
 `,
 )}<li><a href="/services">${t('portal.nav.services')}</a></li>
+<li><a href="/track">${t('portal.nav.track')}</a></li>
 <li><a href="/account">${t('portal.nav.account')}</a></li>
 <li><a href="${languageSwitchPath}?lang=${langParameterOf(other)}" lang="${other}" hreflang="${other}">${t('portal.language.switch')}</a></li>
 </ul>

@@ -7,6 +7,7 @@ registerMessages({
   'portal.nav.label': { zh: '网站导航', en: 'Site navigation' },
   'portal.language.switch': { zh: 'English', en: '中文' },
   'portal.nav.account': { zh: '我的账号', en: 'My account' },
+  'portal.nav.track': { zh: '办件查询', en: 'Track a case' },
   'portal.footer.about': {
     zh: '本门户由汇通电子政务集成平台（开源）提供。政府机构设置属于公开信息。',
     en: 'This portal runs on Huitong, an open-source e-government integration platform. The structure of government is public information.',

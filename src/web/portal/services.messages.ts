@@ -84,8 +84,8 @@ registerMessages({
   },
   'portal.services.where.centres': { zh: '可在以下服务中心办理：', en: 'At these service centres:' },
   'portal.services.form.note': {
-    zh: '网上申请需要登录，将随办件功能开通。现在可以先了解需填写的内容，或到服务中心窗口办理。',
-    en: 'Applying online needs a signed-in account and arrives with case handling. For now you can see what the form asks, or apply at a service centre.',
+    zh: '以下是申请表的预览。可网上办理的事项，请点击“在线申请”（需登录）填写并上传材料；也可以到服务中心窗口办理。',
+    en: 'This is a preview of the application form. Where the item can be handled online, choose “Apply online” (sign-in needed) to fill it in and upload materials; or apply at a service centre.',
   },
   'portal.services.form.required': { zh: '（必填）', en: ' (required)' },
   'portal.services.form.choose': { zh: '请选择', en: 'Choose one' },

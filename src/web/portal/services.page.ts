@@ -1,8 +1,9 @@
 /**
  * The service catalogue pages: `/services`, a search over the published items with filters and
  * pages, and `/services/{code}`, one item with its conditions, materials, limits, fees, where to
- * apply, its result and its application form rendered from the item's JSON Schema. The form is shown
- * disabled: applying online arrives with the cases module and needs a signed-in account.
+ * apply, its result and its application form rendered from the item's JSON Schema. The form here is a
+ * disabled preview; an item handled online links to its application page (`/services/{code}/apply`,
+ * case-pages.routes.ts), which needs a signed-in public account.
  *
  * Accessibility (WCAG 2.1 AA / GB/T 37668): every control has a visible label, hints are tied with
  * aria-describedby, required fields say so in text as well as with `required`, tables have captions
@@ -27,6 +28,7 @@ import type { Executor } from '../../platform/db/database.js';
 import { type Locale, translate } from '../../platform/i18n/messages.js';
 import { html, type SafeHtml } from './html.js';
 import { renderPage } from './portal-layout.js';
+import './cases.messages.js';
 import './services.messages.js';
 
 /** What a reader asked for on the list page, already made safe to use. */
@@ -267,7 +269,7 @@ ${fact('portal.services.item.code', item.code)}${fact('portal.services.item.type
   'portal.services.item.result',
   `${t(`services.result_kind.${item.result.kind}`)}${locale === 'en' ? ': ' : '：'}${words.name(item.result)}`,
 )}${fact('portal.services.item.version', t('portal.services.item.version_value', { version: item.version, date: publishedAt }))}</dl>
-${sections.map(
+${item.channels.online && html`<p><a class="apply-link" href="/services/${item.code}/apply">${t('portal.cases.apply.link')}</a></p>\n`}${sections.map(
   ({ id, label, body }) => html`<section id="${id}" aria-labelledby="${id}-heading">
 <h2 id="${id}-heading">${label}</h2>
 ${body}
@@ -423,6 +425,7 @@ input:focus-visible, select:focus-visible, button:focus-visible, .table-scroll:f
 .service-facts-list { display: grid; grid-template-columns: max-content 1fr; gap: 0.375rem 1.5rem; margin: 0 0 1.5rem; }
 .service-facts-list dt { font-weight: 600; }
 .service-facts-list dd { margin: 0; }
+.apply-link { display: inline-block; padding: 0.625rem 1.5rem; font-weight: 600; color: #ffffff; background: #0b4f9c; text-decoration: none; }
 .table-scroll { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; margin: 0 0 1rem; }
 caption { text-align: left; font-weight: 600; padding: 0 0 0.5rem; }

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smallDistrict } from '../../../test/support/org-units.js';
+import { itemCode, publishTestItem } from '../../../test/support/portal.js';
 import { createTestPlatform, type TestPlatform } from '../../../test/support/runtime.js';
-import { SYSTEM_ONLY_POLICY, upsertOrgUnits } from '../../modules/directory/index.js';
-import { createItem, type ItemContent, publishItemVersion } from '../../modules/services/index.js';
-import { SYSTEM_ACTOR } from '../../platform/authorization.js';
+import { upsertOrgUnits } from '../../modules/directory/index.js';
 import { servicePages } from './services.routes.js';
 
 let platform: TestPlatform;
@@ -11,71 +10,15 @@ const db = () => platform.runtime.database.kysely;
 const get = (url: string, headers: Record<string, string> = {}) =>
   platform.app.inject({ url, headers: { accept: 'text/html', ...headers } });
 const count = (text: string, part: string) => text.split(part).length - 1;
-const deps = { policy: SYSTEM_ONLY_POLICY };
-
-const itemCode = (n: number, typeCode = '01') => `11110105MB0000000X-${typeCode}${String(n).padStart(5, '0')}000`;
-const FORM = {
-  type: 'object',
-  required: ['applicant', 'openingDate'],
-  properties: {
-    applicant: {
-      type: 'object',
-      title: '申请人',
-      'x-title-en': 'Applicant',
-      required: ['name'],
-      properties: {
-        name: { type: 'string', title: '姓名', 'x-title-en': 'Name', maxLength: 50 },
-        phone: { type: 'string', title: '联系电话', description: '11 位手机号码', pattern: '^1[3-9][0-9]{9}$' },
-      },
-    },
-    openingDate: { type: 'string', format: 'date', title: '开业日期', 'x-title-en': 'Opening date' },
-    seats: { type: 'integer', title: '座位数', 'x-title-en': 'Seats', minimum: 0 },
-    area: { type: 'number', title: '经营面积（平方米）', 'x-title-en': 'Floor area (m²)', minimum: 0 },
-    category: { type: 'string', title: '经营类别', 'x-title-en': 'Category', enum: ['餐饮服务', '食品销售'] },
-    chain: { type: 'boolean', title: '连锁经营', 'x-title-en': 'Part of a chain' },
-  },
-};
-const makeItemContent = (overrides: Partial<ItemContent> = {}): ItemContent => ({
-  nameZh: '食品经营许可（新办）',
-  nameEn: 'Food business licence (new application)',
-  type: 'administrative_licence',
-  departmentCode: 'XD1',
-  legalBasis: ['《中华人民共和国食品安全法》第三十五条'],
-  conditions: '具有与经营的食品品种、数量相适应的经营场所。',
-  materials: [
-    {
-      nameZh: '食品经营许可申请书',
-      nameEn: 'Application',
-      form: 'original',
-      copies: 1,
-      electronicAccepted: true,
-      required: true,
-      sampleSha256: null,
-      note: null,
-    },
-  ],
-  statutoryLimitDays: 20,
-  promisedLimitDays: 10,
-  fees: [],
-  channels: { online: true, anyCentre: false, centreCodes: ['XC0'] },
-  result: { kind: 'certificate', nameZh: '食品经营许可证', nameEn: 'Food business licence' },
-  form: FORM,
-  ...overrides,
-});
-
-async function publish(code: string, overrides: Parameters<typeof makeItemContent>[0]) {
-  await createItem(db(), SYSTEM_ACTOR, { code, ...makeItemContent(overrides) }, deps);
-  await publishItemVersion(db(), SYSTEM_ACTOR, code, 1, deps);
-}
 
 beforeAll(async () => {
   platform = await createTestPlatform({ routes: (runtime) => [servicePages({ database: runtime.database })] });
   await upsertOrgUnits(db(), smallDistrict());
-  await publish(itemCode(1), {
+  await publishTestItem(platform, itemCode(1), {
     fees: [{ nameZh: '工本费', nameEn: 'Production fee', amountFen: 2000, basis: '发改价格〔2003〕2322号' }],
   });
   for (let n = 2; n <= 24; n++) {
-    await publish(itemCode(n, '20'), {
+    await publishTestItem(platform, itemCode(n, 'public_service'), {
       nameZh: `最低生活保障${String(n).padStart(2, '0')}`,
       nameEn: `Minimum living allowance ${n}`,
       type: 'public_service',
@@ -83,7 +26,7 @@ beforeAll(async () => {
       channels: { online: n % 2 === 0, anyCentre: true, centreCodes: [] },
     });
   }
-  await publish(itemCode(25), { nameZh: '<script>alert(1)</script>许可' });
+  await publishTestItem(platform, itemCode(25), { nameZh: '<script>alert(1)</script>许可' });
 });
 afterAll(() => platform.close());
 
@@ -156,7 +99,7 @@ describe('the item page', () => {
     const { body } = await get(`/services/${itemCode(1)}`);
     const form = body.slice(body.indexOf('<form class="service-form"'), body.indexOf('</form>'));
     expect(form).toContain('<fieldset disabled>');
-    expect(body).toContain('网上申请需要登录，将随办件功能开通');
+    expect(body).toContain('以下是申请表的预览');
     expect(form).toContain(
       '<fieldset class="form-group" id="f-applicant">\n<legend>申请人<span class="required">（必填）</span></legend>',
     );
@@ -192,7 +135,7 @@ describe('the item page', () => {
     const { body } = await get(`/services/${itemCode(1)}?lang=en`);
     expect(body).toContain('<label for="f-openingDate">Opening date<span class="required"> (required)</span></label>');
     expect(body).toContain('<legend>Applicant<span class="required"> (required)</span></legend>');
-    expect(body).toContain('Applying online needs a signed-in account');
+    expect(body).toContain('This is a preview of the application form.');
     expect(body).toContain('<dd>Certificate: Food business licence</dd>');
     expect(body).toContain('<p lang="zh-CN">具有与经营的食品品种');
   });

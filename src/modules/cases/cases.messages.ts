@@ -1,0 +1,86 @@
+/** The case lifecycle's messages: errors, and the names of statuses, actions and pauses. Chinese first. */
+import { registerMessages } from '../../platform/i18n/messages.js';
+
+const FIELDS_DETAIL = {
+  zh: '有 {count} 处不符合要求，见 errors。',
+  en: '{count} field(s) failed validation; see errors.',
+};
+
+registerMessages({
+  'cases.invalid': { zh: '办件信息不符合要求', en: 'The case data is not valid' },
+  'cases.invalid.detail': FIELDS_DETAIL,
+  'cases.query_invalid': { zh: '查询条件不符合要求', en: 'The query is not valid' },
+  'cases.query_invalid.detail': FIELDS_DETAIL,
+  'cases.case_not_found': { zh: '办件不存在', en: 'Case not found' },
+  'cases.case_not_found.detail': {
+    zh: '没有找到该办件，或您无权查看。',
+    en: 'There is no such case, or it is not yours to see.',
+  },
+  'cases.material_not_found': { zh: '材料不存在', en: 'Material not found' },
+  'cases.material_not_found.detail': {
+    zh: '该办件没有这份电子材料。',
+    en: 'This case has no such electronic material.',
+  },
+  'cases.wrong_state': { zh: '办件当前状态不允许该操作', en: 'Not possible in the case’s current status' },
+  'cases.wrong_state.detail': {
+    zh: '办件 {number} 当前为“{status}”，不能执行“{action}”。',
+    en: 'Case {number} is {status}; “{action}” is not possible now.',
+  },
+  'cases.stage_not_last': { zh: '尚未到决定环节', en: 'The case has not reached its decision' },
+  'cases.stage_not_last.detail': {
+    zh: '办件 {number} 处于第 {stage} 个环节（共 {stages} 个），只有最后一个环节可以作出决定。',
+    en: 'Case {number} is at stage {stage} of {stages}; only the last stage decides.',
+  },
+  'cases.stage_is_last': { zh: '已是决定环节', en: 'The case is at its decision' },
+  'cases.stage_is_last.detail': {
+    zh: '办件 {number} 已处于最后一个环节，请作出准予或不予的决定。',
+    en: 'Case {number} is at its last stage: decide it (grant or refuse).',
+  },
+  'cases.version_conflict': { zh: '办件已被他人更新', en: 'The case was changed by someone else' },
+  'cases.version_conflict.detail': {
+    zh: '您看到的是第 {expected} 版，办件现为第 {actual} 版。请刷新后重试。',
+    en: 'You saw version {expected}; the case is now at version {actual}. Reload and try again.',
+  },
+  'cases.applicant_cannot': { zh: '申请人不能执行该操作', en: 'Not an applicant’s action' },
+  'cases.applicant_cannot.detail': {
+    zh: '申请人可以撤回、补交材料和评价自己的办件，“{action}”由工作人员办理。',
+    en: 'Applicants withdraw, send materials for and rate their own cases; “{action}” is for staff.',
+  },
+  'cases.account_disabled': { zh: '账号已停用', en: 'The account is disabled' },
+  'cases.account_disabled.detail': {
+    zh: '已停用的账号不能在线申请。',
+    en: 'A disabled account cannot apply online.',
+  },
+  'cases.status.submitted': { zh: '待受理', en: 'Awaiting acceptance' },
+  'cases.status.accepted': { zh: '办理中', en: 'In progress' },
+  'cases.status.supplement': { zh: '待补正', en: 'Awaiting materials' },
+  'cases.status.special': { zh: '特别程序', en: 'Special procedure' },
+  'cases.status.decided': { zh: '已决定', en: 'Decided' },
+  'cases.status.completed': { zh: '已办结', en: 'Completed' },
+  'cases.status.delivered': { zh: '已送达', en: 'Delivered' },
+  'cases.status.rejected': { zh: '不予受理', en: 'Not accepted' },
+  'cases.status.withdrawn': { zh: '已撤回', en: 'Withdrawn' },
+  'cases.action.submit': { zh: '收件', en: 'Received' },
+  'cases.action.accept': { zh: '受理', en: 'Accept' },
+  'cases.action.reject': { zh: '不予受理', en: 'Refuse to accept' },
+  'cases.action.advance': { zh: '审查通过', en: 'Pass review' },
+  'cases.action.decide': { zh: '作出决定', en: 'Decide' },
+  'cases.action.supplement': { zh: '要求补正', en: 'Ask for materials' },
+  'cases.action.supplement_complete': { zh: '补正完成', en: 'Materials complete' },
+  'cases.action.special': { zh: '启动特别程序', en: 'Start special procedure' },
+  'cases.action.special_end': { zh: '结束特别程序', en: 'End special procedure' },
+  'cases.action.complete': { zh: '办结', en: 'Complete' },
+  'cases.action.deliver': { zh: '送达', en: 'Deliver' },
+  'cases.action.withdraw': { zh: '撤回', en: 'Withdraw' },
+  'cases.action.rate': { zh: '评价', en: 'Rate' },
+  'cases.action.receive_material': { zh: '收取材料', en: 'Receive material' },
+  'cases.pause.supplement': { zh: '补正', en: 'Missing materials' },
+  'cases.pause.hearing': { zh: '听证', en: 'Hearing' },
+  'cases.pause.inspection': { zh: '现场核查', en: 'Inspection' },
+  'cases.pause.expert_review': { zh: '专家评审', en: 'Expert review' },
+  'cases.decision.granted': { zh: '准予', en: 'Granted' },
+  'cases.decision.refused': { zh: '不予', en: 'Refused' },
+  'cases.delivery.collected': { zh: '窗口领取', en: 'Collected at the window' },
+  'cases.delivery.mail': { zh: '邮寄送达', en: 'By post' },
+  'cases.delivery.electronic': { zh: '电子送达', en: 'Electronically' },
+});
