@@ -8,12 +8,10 @@
  * resubmitting the dead letter once the subscriber is fixed. Each view passes axe's WCAG 2.1 AA rules.
  * Needs the built workbench (`npm run build`).
  */
-import { existsSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
-import path from 'node:path';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { grantRole } from '../../src/modules/access/index.js';
 import { assignPost, createPerson } from '../../src/modules/directory/index.js';
@@ -21,72 +19,55 @@ import { registerMember } from '../../src/modules/exchange/member.service.js';
 import { requestSubscription } from '../../src/modules/exchange/subscription.service.js';
 import { createStaffAccount } from '../../src/modules/identity/index.js';
 import { SYSTEM_ACTOR } from '../../src/platform/authorization.js';
-import { WORKBENCH_ASSETS_DIR } from '../../src/web/workbench.routes.js';
-import { axeViolations, launchChromium, type PageComplaints, watchPage } from '../support/browser.js';
+import {
+  type BrowserPlatform,
+  closeWatchedPage,
+  eventually,
+  expectAccessible,
+  openWatchedPage,
+  signInAsStaff,
+  startBrowserPlatform,
+  type WatchedPage,
+} from '../support/browser.js';
 import { personXml, populationEvent, seedTestExchange } from '../support/exchange.js';
 import { makePerson } from '../support/people.js';
-import { createTestPlatform, type TestPlatform } from '../support/runtime.js';
+import type { TestPlatform } from '../support/runtime.js';
 
 const PASSWORD = 'Lantern-Festival-2025';
 /** The demo district (src/modules/directory/demo-organisation.ts), over which the administrator holds roles. */
 const DISTRICT = 'HT';
 
-let platform: TestPlatform;
-let browser: Browser;
-let baseUrl: string;
+let served: BrowserPlatform;
 /** The push subscriber's endpoint: refuses everything until the test fixes it. */
 let hook: Server;
 let hookFailing = true;
 
-const db = () => platform.runtime.database.kysely;
-
 beforeAll(async () => {
-  const builtIndex = path.join(WORKBENCH_ASSETS_DIR, 'index.html');
-  if (!existsSync(builtIndex)) {
-    throw new Error(
-      `The browser tests need the built workbench: run \`npm run build\` first (${builtIndex} is missing).`,
-    );
-  }
-  hook = createHttpServer((request, response) => {
+  hook = createServer((request, response) => {
     request.resume();
     request.on('end', () => response.writeHead(hookFailing ? 500 : 204).end());
   });
   await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
-  platform = await createTestPlatform({
+  served = await startBrowserPlatform({
     env: {
-      HUITONG_PUBLIC_URL: baseUrl,
       // One failed push makes a dead letter, and a resubmitted one is tried again at once.
       HUITONG_EXCHANGE_MAX_ATTEMPTS: '1',
       HUITONG_EXCHANGE_RETRY_MAX_MS: '1000',
     },
+    seed: (platform) => seed(platform, endpoint),
   });
-  await seed(endpoint);
-  await platform.app.listen({ port, host: '127.0.0.1' });
-  browser = await launchChromium();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await platform?.close();
+  await served?.close();
   await new Promise((resolve) => hook?.close(resolve));
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function deliveryStatuses(): Promise<string[]> {
-  const result = await sql<{ status: string }>`select status from exchange.delivery order by message_seq`.execute(db());
+async function deliveryStatuses(platform: TestPlatform): Promise<string[]> {
+  const result = await sql<{ status: string }>`select status from exchange.delivery order by message_seq`.execute(
+    platform.runtime.database.kysely,
+  );
   return result.rows.map((row) => row.status);
 }
 
@@ -103,11 +84,12 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promi
  * message published and dead at the failing endpoint, a pending pull subscription of `sj-gxpt`, and
  * an administrator (system and department administrator over the district) with an account.
  */
-async function seed(endpoint: string): Promise<void> {
+async function seed(platform: TestPlatform, endpoint: string): Promise<void> {
+  const db = platform.runtime.database.kysely;
   const policy = platform.runtime.policy;
   const exchange = await seedTestExchange(platform, [{ id: 'mz-jzxt', mode: 'push', endpoint }]);
   await registerMember(
-    db(),
+    db,
     SYSTEM_ACTOR,
     {
       id: 'sj-gxpt',
@@ -119,7 +101,7 @@ async function seed(endpoint: string): Promise<void> {
     { policy, secrets: platform.runtime.secrets },
   );
   await requestSubscription(
-    db(),
+    db,
     SYSTEM_ACTOR,
     { memberId: 'sj-gxpt', standardCode: 'population-basic', mode: 'pull', endpoint: null },
     { policy },
@@ -127,27 +109,27 @@ async function seed(endpoint: string): Promise<void> {
   await platform.runtime.exchange!.transport.start();
   const published = await exchange.publish('gaj-rkxt', populationEvent('wb-1', '101', { correlationid: 'case-42' }));
   expect(published.statusCode, published.body).toBe(202);
-  await waitFor(async () => (await deliveryStatuses())[0] === 'dead');
+  await waitFor(async () => (await deliveryStatuses(platform))[0] === 'dead');
 
   const acting = { actor: SYSTEM_ACTOR, policy };
-  const admin = await createPerson(db(), makePerson({ staffNo: 'EX0800' }), acting);
-  await assignPost(db(), admin.id, { orgUnitCode: DISTRICT, title: '系统管理员', validFrom: '2024-01-01' }, acting);
+  const admin = await createPerson(db, makePerson({ staffNo: 'EX0800' }), acting);
+  await assignPost(db, admin.id, { orgUnitCode: DISTRICT, title: '系统管理员', validFrom: '2024-01-01' }, acting);
   await createStaffAccount(
-    db(),
+    db,
     SYSTEM_ACTOR,
     { policy },
     { personId: admin.id, username: 'admin01', password: PASSWORD },
   );
-  const auditor = await createPerson(db(), makePerson({ staffNo: 'EX0900' }), acting);
-  await assignPost(db(), auditor.id, { orgUnitCode: DISTRICT, title: '安全审计员', validFrom: '2024-01-01' }, acting);
+  const auditor = await createPerson(db, makePerson({ staffNo: 'EX0900' }), acting);
+  await assignPost(db, auditor.id, { orgUnitCode: DISTRICT, title: '安全审计员', validFrom: '2024-01-01' }, acting);
   await createStaffAccount(
-    db(),
+    db,
     SYSTEM_ACTOR,
     { policy },
     { personId: auditor.id, username: 'auditor01', password: PASSWORD },
   );
   await grantRole(
-    db(),
+    db,
     { actor: SYSTEM_ACTOR },
     {
       roleCode: 'platform.security_auditor',
@@ -157,47 +139,23 @@ async function seed(endpoint: string): Promise<void> {
   );
   for (const roleCode of ['platform.system_admin', 'platform.department_admin']) {
     await grantRole(
-      db(),
+      db,
       { actor: SYSTEM_ACTOR },
       { roleCode, grantee: { kind: 'person', personId: admin.id }, scopeOrgUnitCode: DISTRICT },
     );
   }
 }
 
-let context: BrowserContext;
+let watched: WatchedPage;
 let page: Page;
-let complaints: PageComplaints;
 
 beforeEach(async () => {
-  context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  complaints = await watchPage(page);
+  watched = await openWatchedPage(served.browser);
+  page = watched.page;
 });
 
-afterEach(async () => {
-  // The 401 that sends a visitor to sign in is the behaviour under test; anything else is a fault.
-  const unexpected = complaints.errors.filter(
-    (error) =>
-      !/Failed to load resource: the server responded with a status of 401/.test(error) &&
-      !/^request failed: .* net::ERR_ABORTED$/.test(error),
-  );
-  expect(unexpected).toEqual([]);
-  expect(await complaints.cspViolations()).toEqual([]);
-  await context.close();
-});
-
-/** No WCAG 2.1 AA violation on the page as it is now, once antd's fades have ended. */
-async function expectAccessible(where: string): Promise<void> {
-  const settled = `document.getAnimations().every((animation) =>
-    animation.playState !== 'running' || animation.effect?.getComputedTiming().endTime === Infinity)`;
-  await eventually(() => page.evaluate<boolean>(settled)).toBe(true);
-  const violations = await axeViolations(page);
-  expect(violations, `${where}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
-}
-
-function eventually<T>(read: () => T | Promise<T>) {
-  return expect.poll(read, { timeout: 15_000 });
-}
+// The 401 that sends a visitor to sign in is the behaviour under test; anything else is a fault.
+afterEach(() => closeWatchedPage(watched, [401]));
 
 const heading = () => page.getByRole('main').getByRole('heading', { level: 1 });
 const nav = () => page.getByRole('navigation', { name: '主导航' });
@@ -206,15 +164,7 @@ const status = (text: string | RegExp) => page.getByRole('status').filter({ hasT
 /** antd draws a select's options outside the listbox it announces: pick the drawn one, as a mouse would. */
 const option = (text: string) => page.locator('.ant-select-item-option', { hasText: text });
 
-async function signIn(login: string): Promise<void> {
-  await page.goto(`${baseUrl}/workbench/`);
-  await page.waitForURL((url) => url.pathname === '/signin');
-  await page.locator('#login').fill(login);
-  await page.locator('#password').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL((url) => url.pathname === '/workbench/');
-  await eventually(() => heading().textContent()).toBe('工作台首页');
-}
+const signIn = (login: string) => signInAsStaff(page, served.baseUrl, login, PASSWORD);
 
 async function openTab(name: string): Promise<void> {
   await page.getByRole('tab', { name }).click();
@@ -237,14 +187,14 @@ describe('the exchange pages for a system administrator', () => {
     await eventually(() =>
       byState.getByRole('row').filter({ hasText: '死信' }).getByRole('cell').nth(1).textContent(),
     ).toBe('1');
-    await expectAccessible('exchange overview');
+    await expectAccessible(page, 'exchange overview');
 
     // Members: the seeded three, and a new one whose secret is shown once.
     await openTab('交换成员');
     expect(new URL(page.url()).searchParams.get('tab')).toBe('members');
     const members = panel().getByRole('table', { name: /^您可查看的部门的交换成员/ });
     await eventually(() => members.locator('tbody tr').count()).toBe(3);
-    await expectAccessible('exchange members');
+    await expectAccessible(page, 'exchange members');
     await panel().getByRole('button', { name: '登记交换成员' }).click();
     const register = page.getByRole('dialog', { name: '登记交换成员' });
     await register.getByLabel('成员标识（即 client_id）').fill('zj-test');
@@ -255,13 +205,13 @@ describe('the exchange pages for a system administrator', () => {
     await register.getByRole('button', { name: '添加联系人' }).click();
     await register.getByLabel('联系人 1 姓名').fill('王芳');
     await register.getByLabel('联系人 1 电话').fill('13812345678');
-    await expectAccessible('member form');
+    await expectAccessible(page, 'member form');
     await register.getByRole('button', { name: '登记', exact: true }).click();
     const secret = page.getByRole('dialog', { name: 'zj-test 的密钥' });
     await eventually(() => secret.getByText('密钥只显示这一次').count()).toBe(1);
     const shown = await secret.locator('.secret-value code').textContent();
     expect(shown?.length).toBeGreaterThan(20);
-    await expectAccessible('member secret');
+    await expectAccessible(page, 'member secret');
     await secret.getByRole('button', { name: '我已妥善保存，关闭' }).click();
     await eventually(() => members.getByText('zj-test').count()).toBe(1);
     expect(await page.getByText(shown ?? '').count()).toBe(0);
@@ -281,7 +231,7 @@ describe('the exchange pages for a system administrator', () => {
         .locator('tbody tr')
         .count(),
     ).toBeGreaterThan(1);
-    await expectAccessible('exchange standards');
+    await expectAccessible(page, 'exchange standards');
 
     // Mappings: the population register's XML mapping, dry-run on a good and a bad sample.
     await openTab('映射');
@@ -296,20 +246,20 @@ describe('the exchange pages for a system administrator', () => {
     await editor.getByRole('button', { name: '试运行' }).click();
     await eventually(() => status('试运行成功。').count()).toBe(1);
     expect(await editor.getByRole('region', { name: '试运行结果' }).textContent()).toContain('"name": "李四"');
-    await expectAccessible('mapping dry run');
+    await expectAccessible(page, 'mapping dry run');
     await editor.getByLabel('样例报文').fill(personXml('202').replace('<XB>1</XB>', '<XB>3</XB>'));
     await editor.getByRole('button', { name: '试运行' }).click();
     await eventually(() => status(/^试运行失败：\d+ 处错误。$/).count()).toBe(1);
     const errors = editor.getByRole('table', { name: '试运行发现的错误' });
     expect(await errors.locator('tbody tr').allInnerTexts()).toEqual([expect.stringContaining('/data/sex')]);
-    await expectAccessible('mapping dry-run errors');
+    await expectAccessible(page, 'mapping dry-run errors');
 
     // Subscriptions: the pending one is approved.
     await openTab('订阅审批');
     const subscriptions = panel().getByRole('table', { name: /^成员或标准属于您可查看的部门的订阅/ });
     const pending = subscriptions.getByRole('row').filter({ hasText: 'sj-gxpt' });
     await eventually(() => pending.count()).toBe(1);
-    await expectAccessible('exchange subscriptions');
+    await expectAccessible(page, 'exchange subscriptions');
     await pending.getByRole('button', { name: '批准' }).click();
     await eventually(() => status('已批准 sj-gxpt 对 population-basic 的订阅。').count()).toBe(1);
     await eventually(() => subscriptions.getByRole('row').filter({ hasText: 'sj-gxpt' }).count()).toBe(0);
@@ -326,7 +276,7 @@ describe('the exchange pages for a system administrator', () => {
       'HTTP 500',
     );
     expect(await drawer.getByText('ed25519', { exact: true }).count()).toBe(1);
-    await expectAccessible('message detail');
+    await expectAccessible(page, 'message detail');
     await page.keyboard.press('Escape');
     await eventually(() => drawer.count()).toBe(0);
 
@@ -335,12 +285,12 @@ describe('the exchange pages for a system administrator', () => {
     const dead = panel().getByRole('table', { name: '死信及其失败原因' });
     const letter = dead.getByRole('row').filter({ hasText: 'mz-jzxt' });
     await eventually(() => letter.textContent()).toContain('HTTP 500');
-    await expectAccessible('dead letters');
+    await expectAccessible(page, 'dead letters');
     hookFailing = false;
     await letter.getByRole('checkbox', { name: '选择消息 #1 给 mz-jzxt 的投递' }).check();
     await panel().getByRole('button', { name: '重新投递所选（1）' }).click();
     await eventually(() => status('已重新投递 1 条。').count()).toBe(1);
-    await waitFor(async () => (await deliveryStatuses())[0] === 'delivered');
+    await waitFor(async () => (await deliveryStatuses(served.platform))[0] === 'delivered');
     await panel().getByRole('button', { name: '刷新' }).click();
     await eventually(() => dead.getByText('没有死信。').count()).toBe(1);
   });
@@ -348,13 +298,13 @@ describe('the exchange pages for a system administrator', () => {
   it('opens a tab from its address and speaks English', async () => {
     await signIn('admin01');
     await page.getByRole('radiogroup', { name: '界面语言' }).getByText('English').click();
-    await page.goto(`${baseUrl}/workbench/exchange?tab=standards`);
+    await page.goto(`${served.baseUrl}/workbench/exchange?tab=standards`);
     await eventually(() => heading().textContent()).toBe('Data exchange');
     await eventually(() => page.getByRole('tab', { name: 'Data standards', selected: true }).count()).toBe(1);
     await eventually(() =>
       panel().getByRole('table', { name: 'Every data standard, by code' }).locator('tbody tr').count(),
     ).toBe(4);
-    await expectAccessible('standards in English');
+    await expectAccessible(page, 'standards in English');
   });
 });
 
@@ -378,6 +328,6 @@ describe('the exchange pages for a security auditor', () => {
         .getByRole('button', { name: /^重新投递/ })
         .count(),
     ).toBe(0);
-    await expectAccessible('dead letters, read only');
+    await expectAccessible(page, 'dead letters, read only');
   });
 });

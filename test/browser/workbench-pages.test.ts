@@ -6,70 +6,47 @@
  * refusal and sees a client secret once. Each page visited passes axe's WCAG 2.1 AA rules, with no
  * console errors or CSP violations beyond the refusals the test provokes. Needs `npm run build` first: the workbench is served from its Vite build.
  */
-import { existsSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { grantRole } from '../../src/modules/access/index.js';
 import { assignPost, createPerson, upsertOrgUnits } from '../../src/modules/directory/index.js';
 import { createStaffAccount } from '../../src/modules/identity/index.js';
 import { SYSTEM_ACTOR } from '../../src/platform/authorization.js';
-import { WORKBENCH_ASSETS_DIR } from '../../src/web/workbench.routes.js';
-import { axeViolations, launchChromium, type PageComplaints, watchPage } from '../support/browser.js';
+import {
+  type BrowserPlatform,
+  closeWatchedPage,
+  eventually,
+  expectAccessible,
+  openStaffSignIn,
+  openWatchedPage,
+  startBrowserPlatform,
+  submitStaffSignIn,
+  type WatchedPage,
+} from '../support/browser.js';
 import { smallDistrict } from '../support/org-units.js';
 import { makePerson } from '../support/people.js';
-import { createTestPlatform, type TestPlatform } from '../support/runtime.js';
+import type { TestPlatform } from '../support/runtime.js';
 
 const PASSWORD = 'Lantern-Festival-2025';
 
-let platform: TestPlatform;
-let browser: Browser;
-let baseUrl: string;
+let served: BrowserPlatform;
 /** Staff numbers of the people of 教育局 (XD1), as the directory table shows them. */
 const educationStaffNos: string[] = [];
 /** Everyone seeded, all active: what an auditor reading the whole district sees. */
 let seededPeople = 0;
 
 beforeAll(async () => {
-  const builtIndex = path.join(WORKBENCH_ASSETS_DIR, 'index.html');
-  if (!existsSync(builtIndex)) {
-    throw new Error(
-      `The browser tests need the built workbench: run \`npm run build\` first (${builtIndex} is missing).`,
-    );
-  }
-  // The sign-in form refuses posts from any origin but the platform's public URL: serve exactly there.
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}`;
   // The platform as it runs: every module's routes and authenticators from the runtime.
-  platform = await createTestPlatform({ env: { HUITONG_PUBLIC_URL: baseUrl } });
-  await seed();
-  await platform.app.listen({ port, host: '127.0.0.1' });
-  browser = await launchChromium();
+  served = await startBrowserPlatform({ seed });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await platform?.close();
-});
-
-/** A port nothing listens on now, so the platform's public URL can be known before it listens. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+afterAll(() => served?.close());
 
 /**
  * The district, three people of 教育局, and with accounts: a security auditor, an administrator
  * (system and department administrator over the district) and a staff member without grants.
  */
-async function seed(): Promise<void> {
+async function seed(platform: TestPlatform): Promise<void> {
   const db = platform.runtime.database.kysely;
   const acting = { actor: SYSTEM_ACTOR, policy: platform.runtime.policy };
   await upsertOrgUnits(db, smallDistrict());
@@ -122,63 +99,27 @@ async function seed(): Promise<void> {
   );
 }
 
-let context: BrowserContext;
+let watched: WatchedPage;
 let page: Page;
-let complaints: PageComplaints;
 
 beforeEach(async () => {
-  context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  complaints = await watchPage(page);
+  watched = await openWatchedPage(served.browser);
+  page = watched.page;
 });
 
-afterEach(async () => {
-  // Chromium logs every 4xx answer as a console error; the 401 that sends a visitor to sign in, the
-  // 403s a refused page explains and the 422s of a bad form or file are the behaviour under test. A request the page itself cancels
-  // (leaving for the sign-in page, a newer search) is reported as aborted. Anything else is a fault.
-  const unexpected = complaints.errors.filter(
-    (error) =>
-      !/Failed to load resource: the server responded with a status of 4(01|03|22)/.test(error) &&
-      !/^request failed: .* net::ERR_ABORTED$/.test(error),
-  );
-  expect(unexpected).toEqual([]);
-  expect(await complaints.cspViolations()).toEqual([]);
-  await context.close();
-});
-
-/** No WCAG 2.1 AA violation on the page as it is now (the brief asks for none serious; there are none at all). */
-async function expectAccessible(where: string): Promise<void> {
-  // antd fades dialogs and buttons in: colours measured mid-fade are blends, not what is read. Spinners
-  // animate for ever, so only animations that end are waited for.
-  // (page.evaluate runs through the DevTools protocol; waitForFunction would need the eval our CSP forbids.)
-  const settled = `document.getAnimations().every((animation) =>
-    animation.playState !== 'running' || animation.effect?.getComputedTiming().endTime === Infinity)`;
-  await eventually(() => page.evaluate<boolean>(settled)).toBe(true);
-  const violations = await axeViolations(page);
-  expect(violations, `${where}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
-}
-
-/**
- * `expect.poll` with room for a machine shared with other work: the default second is too short for a
- * page chunk to load, a dry run to finish or antd's two-second click wave to fade.
- */
-function eventually<T>(read: () => T | Promise<T>) {
-  return expect.poll(read, { timeout: 10_000 });
-}
+// The 401 that sends a visitor to sign in, the 403s a refused page explains and the 422s of a bad form
+// or file are the behaviour under test. Anything else is a fault.
+afterEach(() => closeWatchedPage(watched, [401, 403, 422]));
 
 const heading = () => page.getByRole('main').getByRole('heading', { level: 1 });
 const nav = () => page.getByRole('navigation', { name: '主导航' });
 
+/** Signs in through the form, which must send the visitor back to where they were and pass axe itself. */
 async function signIn(login: string): Promise<void> {
-  await page.goto(`${baseUrl}/workbench/`);
-  await page.waitForURL((url) => url.pathname === '/signin');
+  await openStaffSignIn(page, served.baseUrl);
   expect(new URL(page.url()).searchParams.get('next')).toBe('/workbench/');
-  await expectAccessible('sign-in page');
-  await page.locator('#login').fill(login);
-  await page.locator('#password').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL((url) => url.pathname === '/workbench/');
-  await eventually(() => heading().textContent()).toBe('工作台首页');
+  await expectAccessible(page, 'sign-in page');
+  await submitStaffSignIn(page, login, PASSWORD);
 }
 
 describe('the workbench for a security auditor', () => {
@@ -200,7 +141,7 @@ describe('the workbench for a security auditor', () => {
       '接口文档',
       '门户网站',
     ]);
-    await expectAccessible('dashboard');
+    await expectAccessible(page, 'dashboard');
 
     // The directory: every person the auditor may read, then the people of one unit.
     await nav().getByRole('link', { name: '组织机构与人员' }).click();
@@ -217,7 +158,7 @@ describe('the workbench for a security auditor', () => {
     expect(await education.getByText('已脱敏').count()).toBe(educationStaffNos.length);
     expect(await page.getByRole('button', { name: '新增人员' }).count()).toBe(0);
     await eventually(() => page.getByRole('status').filter({ hasText: '共 3 人。' }).count()).toBe(1);
-    await expectAccessible('directory');
+    await expectAccessible(page, 'directory');
 
     // One person's drawer: details, posts and history.
     await education.getByRole('button').first().click();
@@ -229,7 +170,7 @@ describe('the workbench for a security auditor', () => {
         .getByRole('row')
         .count(),
     ).toBeGreaterThan(1);
-    await expectAccessible('person drawer');
+    await expectAccessible(page, 'person drawer');
     await page.keyboard.press('Escape');
     await eventually(() => drawer.count()).toBe(0);
 
@@ -240,7 +181,7 @@ describe('the workbench for a security auditor', () => {
     await eventually(() => entries.getByText('access.grant.created').count()).toBeGreaterThan(0);
     await page.getByRole('button', { name: '校验审计链' }).click();
     await eventually(() => page.getByRole('status').filter({ hasText: '链完整' }).count()).toBe(1);
-    await expectAccessible('audit log');
+    await expectAccessible(page, 'audit log');
 
     // Filtering by action narrows the page to that action.
     await page.getByLabel('操作', { exact: true }).fill('access.grant.created');
@@ -254,7 +195,7 @@ describe('the workbench for a security auditor', () => {
     await eventually(() => heading().textContent()).toBe('会话');
     const mine = page.getByRole('table', { name: '我尚未结束的会话，最新的在前' });
     await eventually(() => mine.getByText('当前会话').count()).toBe(1);
-    await expectAccessible('sessions');
+    await expectAccessible(page, 'sessions');
 
     // My account: two-step verification is off, and can be started.
     await nav().getByRole('link', { name: '我的账号' }).click();
@@ -262,13 +203,13 @@ describe('the workbench for a security auditor', () => {
     await page.getByRole('button', { name: '开始绑定' }).click();
     await eventually(() => page.locator('.secret-value code').textContent()).toMatch(/^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/);
     expect(await page.locator('.uri-value code').textContent()).toMatch(/^otpauth:\/\/totp\//);
-    await expectAccessible('my account');
+    await expectAccessible(page, 'my account');
 
     // Sign out from the user menu; the workbench then asks to sign in again.
     await menuButton.click();
     await page.getByRole('menuitem', { name: '退出登录' }).click();
     await page.waitForURL((url) => url.pathname === '/signin');
-    await page.goto(`${baseUrl}/workbench/audit`);
+    await page.goto(`${served.baseUrl}/workbench/audit`);
     await page.waitForURL((url) => url.pathname === '/signin');
     expect(new URL(page.url()).searchParams.get('next')).toBe('/workbench/audit');
   });
@@ -285,12 +226,12 @@ describe('the workbench for a staff member without administrative grants', () =>
       '门户网站',
     ]);
 
-    await page.goto(`${baseUrl}/workbench/audit`);
+    await page.goto(`${served.baseUrl}/workbench/audit`);
     await eventually(() => heading().textContent()).toBe('审计日志');
     const refusal = page.getByRole('alert').filter({ hasText: '没有执行此操作的权限' });
     await eventually(() => refusal.count()).toBeGreaterThan(0);
     expect(await refusal.first().textContent()).toContain('请联系本单位的管理员授权');
-    await expectAccessible('refused audit log');
+    await expectAccessible(page, 'refused audit log');
   });
 });
 
@@ -313,7 +254,7 @@ describe('the workbench for an administrator', () => {
     const report = dialog.getByRole('table', { name: /^文件中有 1 处错误/ });
     await eventually(() => report.locator('tbody tr').allInnerTexts()).toEqual(['3\t机构代码\t不存在']);
     expect(await dialog.getByRole('button', { name: '正式导入' }).isDisabled()).toBe(true);
-    await expectAccessible('import report');
+    await expectAccessible(page, 'import report');
 
     // A clean file: the dry run reports, then the import runs and the table shows the new people.
     await dialog.getByLabel('选择文件（CSV 或 XLSX）').setInputFiles({
@@ -341,7 +282,7 @@ describe('the workbench for an administrator', () => {
     await form.getByRole('button', { name: '保存' }).click();
     await eventually(() => form.locator('#person_mobile_help').textContent()).toBe('格式不正确');
     expect(await form.getByLabel('手机').getAttribute('aria-invalid')).toBe('true');
-    await expectAccessible('person form with a field error');
+    await expectAccessible(page, 'person form with a field error');
     await form.getByRole('button', { name: '取消' }).click();
 
     // A duty role is the security administrator's to grant: the refusal says so.
@@ -359,7 +300,7 @@ describe('the workbench for an administrator', () => {
     await page.getByRole('tree').last().getByText('测试区 (XX)').click();
     await grant.getByRole('button', { name: '授予', exact: true }).click();
     await eventually(() => grant.getByRole('alert').textContent()).toContain('三员角色只能由安全管理员授予');
-    await expectAccessible('grant refused');
+    await expectAccessible(page, 'grant refused');
     await grant.getByRole('button', { name: '取消' }).click();
 
     // A registered system: its secret is shown once, with the warning, and never again.
@@ -378,19 +319,19 @@ describe('the workbench for an administrator', () => {
     await eventually(() => secret.getByText('密钥只显示这一次').count()).toBe(1);
     const shown = await secret.locator('.secret-value code').textContent();
     expect(shown?.length).toBeGreaterThan(20);
-    await expectAccessible('client secret');
+    await expectAccessible(page, 'client secret');
     await secret.getByRole('button', { name: '我已妥善保存，关闭' }).click();
     const systems = page.getByRole('table', { name: /^您有权管理的部门的接入系统/ });
     await eventually(() => systems.getByText('oa-system').count()).toBe(1);
     expect(await page.getByText(shown ?? '').count()).toBe(0);
-    await expectAccessible('registered systems');
+    await expectAccessible(page, 'registered systems');
   });
 });
 
 /** What shells.test.ts checked of the workbench before it asked for sign-in, now signed in. */
 describe('the workbench shell, signed in', () => {
   const engineName = () =>
-    platform.runtime.database.engine === 'pglite'
+    served.platform.runtime.database.engine === 'pglite'
       ? { zh: 'PGlite（内嵌）', en: 'PGlite (embedded)' }
       : { zh: 'PostgreSQL', en: 'PostgreSQL' };
 
@@ -413,9 +354,9 @@ describe('the workbench shell, signed in', () => {
       数据库: '正常',
       数据库引擎: engineName().zh,
       数据库迁移: '正常',
-      版本: platform.runtime.version,
+      版本: served.platform.runtime.version,
     });
-    await expectAccessible('dashboard');
+    await expectAccessible(page, 'dashboard');
   });
 
   it('switches to English, remembers the choice, and asks the API in English', async () => {
@@ -432,12 +373,12 @@ describe('the workbench shell, signed in', () => {
       Database: 'OK',
       'Database engine': engineName().en,
       'Database migrations': 'OK',
-      Version: platform.runtime.version,
+      Version: served.platform.runtime.version,
     });
-    await expectAccessible('dashboard in English');
+    await expectAccessible(page, 'dashboard in English');
 
     // Problems come back in the interface language.
-    await page.goto(`${baseUrl}/workbench/audit`);
+    await page.goto(`${served.baseUrl}/workbench/audit`);
     await eventually(() => page.getByRole('alert').filter({ hasText: 'Permission denied' }).count()).toBeGreaterThan(0);
   });
 
@@ -455,7 +396,7 @@ describe('the workbench shell, signed in', () => {
 
   it('opens any deeper workbench address in the app, and navigates back without reloading', async () => {
     await signIn('clerk01');
-    await page.goto(`${baseUrl}/workbench/no/such/page`);
+    await page.goto(`${served.baseUrl}/workbench/no/such/page`);
     await eventually(() => heading().textContent()).toBe('页面不存在');
     await page.evaluate('window.__sameDocument = true');
     await page.getByRole('link', { name: '返回工作台首页' }).click();

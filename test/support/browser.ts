@@ -1,10 +1,16 @@
 /**
- * Browser-test helpers: Debian's Chromium driven by playwright-core, a watch on what a page
- * complains about, and axe-core's WCAG check run inside the page.
+ * Browser-test helpers: the platform served on a local port, Debian's Chromium driven by
+ * playwright-core, a watch on what a page complains about, axe-core's WCAG check run inside the
+ * page, and the workbench's sign-in.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type AddressInfo, createServer } from 'node:net';
+import path from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { WORKBENCH_ASSETS_DIR } from '../../src/web/workbench.routes.js';
+import { createTestPlatform, type TestPlatform } from './runtime.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -82,4 +88,144 @@ export async function axeViolations(page: Page, tags: string[] = WCAG_21_AA): Pr
       })),
     )
   `);
+}
+
+/** A platform with the real runtime served on a local port, and Chromium to drive it. */
+export interface BrowserPlatform {
+  platform: TestPlatform;
+  /** Where the platform listens, which is also its public URL. */
+  baseUrl: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export interface BrowserPlatformOptions {
+  /** Environment variables on top of the public URL. */
+  env?: Record<string, string>;
+  /** Builds the test's data, before the platform listens. */
+  seed?: (platform: TestPlatform) => Promise<void>;
+}
+
+/**
+ * Serves the platform with the real runtime on a free local port, seeded, and launches Chromium.
+ * The workbench is served from its Vite build, which must exist (`npm run build`).
+ */
+export async function startBrowserPlatform(options: BrowserPlatformOptions = {}): Promise<BrowserPlatform> {
+  const builtIndex = path.join(WORKBENCH_ASSETS_DIR, 'index.html');
+  if (!existsSync(builtIndex)) {
+    throw new Error(
+      `The browser tests need the built workbench: run \`npm run build\` first (${builtIndex} is missing).`,
+    );
+  }
+  // The sign-in form refuses posts from any origin but the platform's public URL: serve exactly there.
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const platform = await createTestPlatform({ env: { HUITONG_PUBLIC_URL: baseUrl, ...options.env } });
+  try {
+    await options.seed?.(platform);
+    await platform.app.listen({ port, host: '127.0.0.1' });
+    const browser = await launchChromium();
+    return {
+      platform,
+      baseUrl,
+      browser,
+      async close() {
+        await browser.close();
+        await platform.close();
+      },
+    };
+  } catch (error) {
+    await platform.close();
+    throw error;
+  }
+}
+
+/** A port nothing listens on now, so the platform's public URL can be known before it listens. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A fresh browser context with one page, and what that page complains about. */
+export interface WatchedPage {
+  context: BrowserContext;
+  page: Page;
+  complaints: PageComplaints;
+}
+
+/** A browser set to Chinese, as most visitors' are, with fresh storage; watched from before its first navigation. */
+export async function openWatchedPage(browser: Browser): Promise<WatchedPage> {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  return { context, page, complaints: await watchPage(page) };
+}
+
+/**
+ * Fails on anything the page complained about but the answers of the given statuses and the requests
+ * the page cancels itself (leaving for the sign-in page, a newer search), then closes the context.
+ * Chromium logs every 4xx answer as a console error, so the refusals a test provokes are named here.
+ */
+export async function closeWatchedPage(
+  { context, complaints }: WatchedPage,
+  expectedStatuses: number[],
+): Promise<void> {
+  try {
+    const unexpected = complaints.errors.filter(
+      (error) =>
+        !expectedStatuses.some((status) =>
+          error.includes(`Failed to load resource: the server responded with a status of ${status}`),
+        ) && !/^request failed: .* net::ERR_ABORTED$/.test(error),
+    );
+    expect(unexpected).toEqual([]);
+    expect(await complaints.cspViolations()).toEqual([]);
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * `expect.poll` with room for a machine shared with other work: the default second is too short for a
+ * page chunk to load, a dry run to finish or antd's two-second click wave to fade.
+ */
+export function eventually<T>(read: () => T | Promise<T>) {
+  return expect.poll(read, { timeout: 15_000 });
+}
+
+/** No WCAG 2.1 AA violation on the page as it is now, once the workbench's fades have ended. */
+export async function expectAccessible(page: Page, where: string): Promise<void> {
+  // antd fades dialogs and buttons in: colours measured mid-fade are blends, not what is read. Spinners
+  // animate for ever, so only animations that end are waited for.
+  // (page.evaluate runs through the DevTools protocol; waitForFunction would need the eval our CSP forbids.)
+  const settled = `document.getAnimations().every((animation) =>
+    animation.playState !== 'running' || animation.effect?.getComputedTiming().endTime === Infinity)`;
+  await eventually(() => page.evaluate<boolean>(settled)).toBe(true);
+  const violations = await axeViolations(page);
+  expect(violations, `${where}: ${JSON.stringify(violations, null, 2)}`).toEqual([]);
+}
+
+/** Opens the workbench signed out, which sends the visitor to the sign-in form. */
+export async function openStaffSignIn(page: Page, baseUrl: string): Promise<void> {
+  await page.goto(`${baseUrl}/workbench/`);
+  await page.waitForURL((url) => url.pathname === '/signin');
+}
+
+/** Fills the sign-in form open on the page and sends it; done once the workbench's home page shows. */
+export async function submitStaffSignIn(page: Page, login: string, password: string): Promise<void> {
+  await page.locator('#login').fill(login);
+  await page.locator('#password').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL((url) => url.pathname === '/workbench/');
+  await eventually(() => page.getByRole('main').getByRole('heading', { level: 1 }).textContent()).toBe('工作台首页');
+}
+
+/** Signs a member of staff in to the workbench through the form, as they would. */
+export async function signInAsStaff(page: Page, baseUrl: string, login: string, password: string): Promise<void> {
+  await openStaffSignIn(page, baseUrl);
+  await submitStaffSignIn(page, login, password);
 }

@@ -10,6 +10,8 @@ import { defineConfig } from 'vite';
 const VENDOR_CHUNKS: Array<[chunk: string, packages: RegExp]> = [
   ['react', /[\\/]node_modules[\\/](react|react-dom|scheduler)[\\/]/],
   ['antd', /[\\/]node_modules[\\/](antd|@ant-design|rc-[^\\/]+|@rc-component)[\\/]/],
+  // Charts load with the pages that draw them (supervision, statistics), not on every first paint.
+  ['echarts', /[\\/]node_modules[\\/](echarts|zrender)[\\/]/],
 ];
 
 export default defineConfig({

@@ -10,16 +10,24 @@ import { UserMenu } from './components/UserMenu';
 import { LocaleProvider, useLocale } from './locale-context';
 import { DashboardPage } from './pages/DashboardPage';
 import { NotFoundPage } from './pages/NotFoundPage';
-import { BASE_PATH, followInApp, type PageRoute, type Route, routeOf, usePathname } from './router';
+import { BASE_PATH, followInApp, type PageRoute, type RecordRoute, type Route, routeOf, usePathname } from './router';
 import { SessionProvider, useSessionLoader } from './session-context';
 import { workbenchTheme } from './theme';
 
 /** Each page is its own chunk, loaded when first opened, so the first paint carries only the shell. */
-const PAGES: Record<PageRoute, ComponentType> = {
+const PAGES: Record<PageRoute | RecordRoute, ComponentType> = {
   directory: lazy(() => import('./pages/directory/DirectoryPage').then((m) => ({ default: m.DirectoryPage }))),
   access: lazy(() => import('./pages/access/AccessPage').then((m) => ({ default: m.AccessPage }))),
   systems: lazy(() => import('./pages/systems/SystemsPage').then((m) => ({ default: m.SystemsPage }))),
   exchange: lazy(() => import('./pages/exchange/ExchangePage').then((m) => ({ default: m.ExchangePage }))),
+  cases: lazy(() => import('./pages/cases/QueuesPage').then((m) => ({ default: m.QueuesPage }))),
+  'cases/intake': lazy(() => import('./pages/cases/IntakePage').then((m) => ({ default: m.IntakePage }))),
+  'cases/supervision': lazy(() =>
+    import('./pages/cases/SupervisionPage').then((m) => ({ default: m.SupervisionPage })),
+  ),
+  'cases/statistics': lazy(() => import('./pages/cases/StatisticsPage').then((m) => ({ default: m.StatisticsPage }))),
+  'cases/routes': lazy(() => import('./pages/cases/RoutesPage').then((m) => ({ default: m.RoutesPage }))),
+  case: lazy(() => import('./pages/cases/CasePage').then((m) => ({ default: m.CasePage }))),
   sessions: lazy(() => import('./pages/sessions/SessionsPage').then((m) => ({ default: m.SessionsPage }))),
   audit: lazy(() => import('./pages/audit/AuditPage').then((m) => ({ default: m.AuditPage }))),
   account: lazy(() => import('./pages/account/AccountPage').then((m) => ({ default: m.AccountPage }))),

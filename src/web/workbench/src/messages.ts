@@ -7,6 +7,8 @@
 import { accessMessages } from './messages/access.messages';
 import { accountMessages } from './messages/account.messages';
 import { auditMessages } from './messages/audit.messages';
+import { casesMessages } from './messages/cases.messages';
+import { casesSupervisionMessages } from './messages/cases-supervision.messages';
 import { directoryMessages } from './messages/directory.messages';
 import { exchangeMessages } from './messages/exchange.messages';
 import { sessionsMessages } from './messages/sessions.messages';
@@ -53,6 +55,8 @@ const messages = {
   ...accessMessages,
   ...systemsMessages,
   ...exchangeMessages,
+  ...casesMessages,
+  ...casesSupervisionMessages,
   ...sessionsMessages,
   ...auditMessages,
   ...accountMessages,

@@ -8,14 +8,49 @@ import { type MouseEvent, useSyncExternalStore } from 'react';
 export const BASE_PATH = '/workbench/';
 
 /** The workbench's pages, each at `/workbench/<route>`; the dashboard is the base path itself. */
-export const PAGE_ROUTES = ['directory', 'access', 'systems', 'exchange', 'sessions', 'audit', 'account'] as const;
+export const PAGE_ROUTES = [
+  'directory',
+  'access',
+  'systems',
+  'exchange',
+  'cases',
+  'cases/intake',
+  'cases/supervision',
+  'cases/statistics',
+  'cases/routes',
+  'sessions',
+  'audit',
+  'account',
+] as const;
 export type PageRoute = (typeof PAGE_ROUTES)[number];
-export type Route = 'dashboard' | PageRoute | 'not_found';
+/** Pages of one record, at `/workbench/<kind>s/<id>`: one case (办件详情). */
+export type RecordRoute = 'case';
+export type Route = 'dashboard' | PageRoute | RecordRoute | 'not_found';
+
+/** A case's id: a UUID, so it never collides with a named page under cases/. */
+const CASE_PATH = /^cases\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 export function routeOf(pathname: string): Route {
   if (pathname === BASE_PATH) return 'dashboard';
   const name = pathname.slice(BASE_PATH.length).replace(/\/$/, '');
+  if (CASE_PATH.test(name)) return 'case';
   return PAGE_ROUTES.find((route) => route === name) ?? 'not_found';
+}
+
+/**
+ * The case a case page's address names.
+ * @example caseIdOf('/workbench/cases/0b5e…') // '0b5e…'
+ */
+export function caseIdOf(pathname: string): string | undefined {
+  return CASE_PATH.exec(pathname.slice(BASE_PATH.length).replace(/\/$/, ''))?.[1];
+}
+
+/**
+ * The address of one case.
+ * @example casePathOf('0b5e…') // '/workbench/cases/0b5e…'
+ */
+export function casePathOf(id: string): string {
+  return `${BASE_PATH}cases/${encodeURIComponent(id)}`;
 }
 
 /**

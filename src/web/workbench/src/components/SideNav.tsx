@@ -10,6 +10,16 @@ const PAGES: ReadonlyArray<{ route: PageRoute; label: MessageKey; permissions: r
   { route: 'access', label: 'nav.access', permissions: ['access.grant', 'access.role.manage', 'access.explain'] },
   { route: 'systems', label: 'nav.systems', permissions: ['identity.client.manage'] },
   { route: 'exchange', label: 'nav.exchange', permissions: ['exchange.read'] },
+  { route: 'cases/intake', label: 'nav.cases.intake', permissions: ['cases.intake'] },
+  {
+    route: 'cases',
+    label: 'nav.cases.queues',
+    permissions: ['cases.intake', 'cases.handle', 'cases.decide', 'cases.supervise'],
+  },
+  // A department's handlers see their own department's lights and alerts, as supervisors see theirs.
+  { route: 'cases/supervision', label: 'nav.cases.supervision', permissions: ['cases.supervise', 'cases.handle'] },
+  { route: 'cases/statistics', label: 'nav.cases.statistics', permissions: ['cases.supervise'] },
+  { route: 'cases/routes', label: 'nav.cases.routes', permissions: ['cases.route.manage'] },
   { route: 'sessions', label: 'nav.sessions', permissions: [] },
   { route: 'audit', label: 'nav.audit', permissions: ['audit.read'] },
   { route: 'account', label: 'nav.account', permissions: [] },
@@ -40,7 +50,12 @@ export function SideNav({ route }: { route: Route }) {
   return (
     <nav aria-label={t('nav.label')} className="workbench-nav">
       {/* The nav column draws its own full-height edge; the menu's would stop where its items do. */}
-      <Menu mode="inline" style={{ borderInlineEnd: 0 }} items={items} selectedKeys={[route]} />
+      <Menu
+        mode="inline"
+        style={{ borderInlineEnd: 0 }}
+        items={items}
+        selectedKeys={[route === 'case' ? 'cases' : route]}
+      />
     </nav>
   );
 }
