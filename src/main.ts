@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { accessBootstrapCommand, createAccessPolicy } from './modules/access/index.js';
-import { casesCommand } from './modules/cases/index.js';
+import { casesCommand, casesGenerateCommand } from './modules/cases/index.js';
 import { directoryImportCommand, seedCommand } from './modules/directory/index.js';
 import { exchangeCommand } from './modules/exchange/index.js';
 import { identityCommand, oidcKeysCommand } from './modules/identity/index.js';
@@ -112,11 +112,18 @@ program.addCommand(
   }),
 );
 program.addCommand(identityCommand(openMigratedDatabase, (database) => createAccessPolicy({ database })));
+async function casesSettings() {
+  const config = loadConfig();
+  return {
+    calendar: await loadCalendar(config.calendarFile),
+    warnDays: config.casesWarnDays,
+    followUpDays: config.casesFollowUpDays,
+  };
+}
 program.addCommand(
-  casesCommand(openMigratedDatabase, async () => {
-    const config = loadConfig();
-    return { calendar: await loadCalendar(config.calendarFile), warnDays: config.casesWarnDays };
-  }),
+  casesCommand(openMigratedDatabase, casesSettings).addCommand(
+    casesGenerateCommand(openMigratedDatabase, casesSettings),
+  ),
 );
 program.addCommand(
   exchangeCommand(openConfiguredDatabase, async () => {

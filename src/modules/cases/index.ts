@@ -84,6 +84,7 @@ export {
 export { DELIVERY_METHODS, type DeliveryMethod } from './case-input.js';
 export { ONLINE_PREFIX } from './case-number.js';
 export { act, type TransitionAction } from './case-transition.service.js';
+export { casesGenerateCommand } from './cases-generate.command.js';
 export { chinaDateOf, deadlinesOf, workingDaysBefore } from './deadline.js';
 export {
   answerFollowUp,
