@@ -1,7 +1,8 @@
 /**
  * SQL of the statistics: sums of the tallies (never of the cases) over a period, grouped by one key.
- * Whole months are read from cases.monthly_tally (migration 0017) and only the days of the months the
- * period cuts at either end from cases.daily_tally, so a year is ~12 rows per unit and item, not ~365.
+ * Whole months are read from the smallest monthly roll-up that still holds the key and the filters
+ * (migrations 0017, 0018) and only the days of the months the period cuts at either end from
+ * cases.daily_tally, so a year is ~12 rows per unit or item, not ~365 per unit and item.
  */
 import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
@@ -60,6 +61,21 @@ function keyOf(by: StatisticsBy, dateColumn: 'month' | 'day'): RawBuilder<string
   }
 }
 
+/** The monthly roll-ups, smallest first: each holds daily_tally's counts per calendar month and part of its key. */
+export type MonthlyTable = 'cases.monthly_unit_tally' | 'cases.monthly_item_tally' | 'cases.monthly_tally';
+
+/**
+ * The smallest roll-up that answers `filter`: per unit (centre, department) unless the key is the item;
+ * per department and item when nothing asks for the centre — neither a centre filter nor a cut, which
+ * may name centres; else the full one, which a centre filter keeps small.
+ * @example monthlyTableFor({ by: 'item', cut: { everywhere: true } }) // 'cases.monthly_item_tally'
+ */
+export function monthlyTableFor(filter: Pick<TallyFilter, 'by' | 'cut' | 'centre'>): MonthlyTable {
+  if (filter.by !== 'item') return 'cases.monthly_unit_tally';
+  if (filter.centre === undefined && filter.cut.everywhere) return 'cases.monthly_item_tally';
+  return 'cases.monthly_tally';
+}
+
 /** The sums per key over the period, by key. */
 export async function selectTallySums(executor: Executor, filter: TallyFilter): Promise<TallySums[]> {
   const units = [
@@ -70,7 +86,7 @@ export async function selectTallySums(executor: Executor, filter: TallyFilter): 
   const parts: RawBuilder<unknown>[] = [];
   const { months, days } = filter.parts;
   if (months) {
-    parts.push(sql`select ${keyOf(filter.by, 'month')} as key, ${SUMS} from cases.monthly_tally t
+    parts.push(sql`select ${keyOf(filter.by, 'month')} as key, ${SUMS} from ${sql.table(monthlyTableFor(filter))} t
       where t.month between ${months.from}::date and ${months.to}::date and ${sql.join(units, sql` and `)}
       group by 1`);
   }
