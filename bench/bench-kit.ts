@@ -1,7 +1,7 @@
 /**
  * What every benchmark shares: the machine it ran on, starting a server process and timing it to
  * its first 200, reading its memory from /proc, stopping it, summing up runs, printing a table and
- * writing the figures as JSON under `.bench-out/`.
+ * writing the figures as JSON under `.bench-out/`, and HTTP calls with a cookie jar.
  *
  * The benches see the platform only as an operator does: `node bin/huitong.js serve`, the
  * environment (PORT, HOST, HUITONG_DATA_DIR, DATABASE_URL, LOG_LEVEL) and `/healthz` + `/readyz`.
@@ -533,4 +533,62 @@ export async function main(benches: Bench[], argv = process.argv.slice(2)): Prom
 /** True when `moduleUrl` is the script node (or tsx) was started with. */
 export function isEntryPoint(moduleUrl: string): boolean {
   return process.argv[1] !== undefined && moduleUrl === pathToFileURL(path.resolve(process.argv[1])).href;
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP without a client library
+
+/** Cookies by name, as a browser on one site would keep them (paths ignored: the flows run one at a time). */
+export class CookieJar {
+  readonly #cookies = new Map<string, string>();
+
+  store(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = '', ...attributes] = line.split(';');
+      const equals = pair.indexOf('=');
+      if (equals < 1) continue;
+      const name = pair.slice(0, equals).trim();
+      const value = pair.slice(equals + 1).trim();
+      const expired = attributes.some((attribute) => {
+        const [key = '', val = ''] = attribute.trim().split('=');
+        if (/^max-age$/i.test(key)) return Number(val) <= 0;
+        if (/^expires$/i.test(key)) return Date.parse(val) <= Date.now();
+        return false;
+      });
+      if (expired || value === '') this.#cookies.delete(name);
+      else this.#cookies.set(name, value);
+    }
+  }
+
+  header(): string {
+    return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+}
+
+/** One request that must answer 2xx; its JSON body. */
+export async function call(
+  baseUrl: string,
+  method: string,
+  pathname: string,
+  what: string,
+  options: { jar?: CookieJar; json?: unknown; form?: Record<string, string>; headers?: Record<string, string> } = {},
+): Promise<unknown> {
+  const headers: Record<string, string> = { ...options.headers };
+  const cookie = options.jar?.header();
+  if (cookie) headers.cookie = cookie;
+  let body: string | undefined;
+  if (options.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.json);
+  } else if (options.form) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(options.form).toString();
+  }
+  const response = await fetch(new URL(pathname, baseUrl), { method, headers, body, redirect: 'manual' });
+  options.jar?.store(response);
+  const text = await response.text();
+  if (response.status < 200 || response.status >= 300) {
+    throw new BenchError(`${what}: HTTP ${response.status}: ${text.slice(0, 1_000)}`);
+  }
+  return text ? JSON.parse(text) : undefined;
 }

@@ -29,6 +29,8 @@ import {
   assertBuilt,
   type Bench,
   BenchError,
+  CookieJar,
+  call,
   createScratchDatabase,
   describeMachine,
   freePort,
@@ -513,54 +515,6 @@ function percentiles(values: number[]): { p50: number; p95: number; max: number 
   const sorted = [...values].sort((x, y) => x - y);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
   return { p50: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1]! };
-}
-
-// ---------------------------------------------------------------------------------------------
-// HTTP without a client library
-
-/** Cookies by name, as a browser on one site keeps them. */
-class CookieJar {
-  readonly #cookies = new Map<string, string>();
-
-  store(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const equals = pair.indexOf('=');
-      if (equals < 1) continue;
-      const value = pair.slice(equals + 1).trim();
-      if (value === '' || /max-age=0/i.test(line)) this.#cookies.delete(pair.slice(0, equals).trim());
-      else this.#cookies.set(pair.slice(0, equals).trim(), value);
-    }
-  }
-
-  header(): string {
-    return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-}
-
-/** One request that must answer 2xx; its JSON body. */
-async function call(
-  baseUrl: string,
-  method: string,
-  pathname: string,
-  what: string,
-  options: { jar?: CookieJar; json?: unknown } = {},
-): Promise<unknown> {
-  const headers: Record<string, string> = {};
-  const cookie = options.jar?.header();
-  if (cookie) headers.cookie = cookie;
-  let body: string | undefined;
-  if (options.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(options.json);
-  }
-  const response = await fetch(new URL(pathname, baseUrl), { method, headers, body, redirect: 'manual' });
-  options.jar?.store(response);
-  const text = await response.text();
-  if (response.status < 200 || response.status >= 300) {
-    throw new BenchError(`${what}: HTTP ${response.status}: ${text.slice(0, 1_000)}`);
-  }
-  return text ? JSON.parse(text) : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

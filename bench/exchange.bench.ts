@@ -44,6 +44,8 @@ import {
   assertBuilt,
   type Bench,
   BenchError,
+  CookieJar,
+  call,
   cpuMs,
   createScratchDatabase,
   describeMachine,
@@ -712,57 +714,6 @@ async function publisherToken(platform: Platform): Promise<string> {
     form: { grant_type: 'client_credentials', scope: 'exchange' },
   });
   return (answer as { access_token: string }).access_token;
-}
-
-// ---------------------------------------------------------------------------------------------
-// HTTP without a client library
-
-/** Cookies by name, as a browser on one site keeps them. */
-class CookieJar {
-  readonly #cookies = new Map<string, string>();
-
-  store(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const equals = pair.indexOf('=');
-      if (equals < 1) continue;
-      const value = pair.slice(equals + 1).trim();
-      if (value === '' || /max-age=0/i.test(line)) this.#cookies.delete(pair.slice(0, equals).trim());
-      else this.#cookies.set(pair.slice(0, equals).trim(), value);
-    }
-  }
-
-  header(): string {
-    return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-}
-
-/** One request that must answer 2xx; its JSON body. */
-async function call(
-  baseUrl: string,
-  method: string,
-  pathname: string,
-  what: string,
-  options: { jar?: CookieJar; json?: unknown; form?: Record<string, string>; headers?: Record<string, string> } = {},
-): Promise<unknown> {
-  const headers: Record<string, string> = { ...options.headers };
-  const cookie = options.jar?.header();
-  if (cookie) headers.cookie = cookie;
-  let body: string | undefined;
-  if (options.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(options.json);
-  } else if (options.form) {
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-    body = new URLSearchParams(options.form).toString();
-  }
-  const response = await fetch(new URL(pathname, baseUrl), { method, headers, body, redirect: 'manual' });
-  options.jar?.store(response);
-  const text = await response.text();
-  if (response.status < 200 || response.status >= 300) {
-    throw new BenchError(`${what}: HTTP ${response.status}: ${text.slice(0, 1_000)}`);
-  }
-  return text ? JSON.parse(text) : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ import {
   assertBuilt,
   type Bench,
   BenchError,
+  CookieJar,
   cpuMs,
   createScratchDatabase,
   describeMachine,
@@ -481,34 +482,7 @@ async function openSignInAccounts(platform: Platform, count: number): Promise<vo
 }
 
 // ---------------------------------------------------------------------------------------------
-// HTTP without a client library: cookies, redirects read from Location
-
-/** Cookies by name, as a browser on one site would keep them (paths ignored: the flows run one at a time). */
-class CookieJar {
-  readonly #cookies = new Map<string, string>();
-
-  store(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split(';');
-      const equals = pair.indexOf('=');
-      if (equals < 1) continue;
-      const name = pair.slice(0, equals).trim();
-      const value = pair.slice(equals + 1).trim();
-      const expired = attributes.some((attribute) => {
-        const [key = '', val = ''] = attribute.trim().split('=');
-        if (/^max-age$/i.test(key)) return Number(val) <= 0;
-        if (/^expires$/i.test(key)) return Date.parse(val) <= Date.now();
-        return false;
-      });
-      if (expired || value === '') this.#cookies.delete(name);
-      else this.#cookies.set(name, value);
-    }
-  }
-
-  header(): string {
-    return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-}
+// HTTP without a client library: redirects read from Location
 
 interface Answer {
   status: number;

@@ -12,6 +12,7 @@ import type { Database } from '../../platform/db/database.js';
 import { requirePrincipal } from '../../platform/http/authentication.js';
 import { problemResponse } from '../../platform/http/problem.js';
 import { acknowledgeAlert, listAlerts } from './alert.service.js';
+import { CasePageView } from './case.schema.js';
 import { answerFollowUp, listFollowUps } from './follow-up.service.js';
 import { rateCase, rateTrackedCase } from './rating.service.js';
 import { caseStatistics } from './statistics.service.js';
@@ -22,7 +23,6 @@ import {
   AlertQuery,
   AlertView,
   AnswerBody,
-  CasePageView,
   CaseParams,
   ExportQuery,
   FollowUpPageView,

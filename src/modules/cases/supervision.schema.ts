@@ -117,31 +117,6 @@ export const WarnedCasesQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-export const CasePageView = Type.Object({
-  items: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      number: Type.String(),
-      itemCode: Type.String(),
-      itemNameZh: Type.String(),
-      departmentCode: Type.String(),
-      centreCode: Nullable(Type.String()),
-      channel: Type.String(),
-      applicantName: Type.String({ description: '已脱敏 / masked' }),
-      status: Type.String(),
-      stage: Type.Integer(),
-      stageNameZh: Nullable(Type.String()),
-      stageNameEn: Nullable(Type.String()),
-      dueOn: Nullable(Day),
-      light: Nullable(Type.String()),
-      submittedAt: Timestamp,
-    }),
-  ),
-  total: Type.Integer(),
-  limit: Type.Integer(),
-  offset: Type.Integer(),
-});
-
 export const AlertQuery = Type.Object(
   {
     level: Type.Optional(oneOf(['yellow', 'red'])),
