@@ -2,7 +2,6 @@
  * Builds the HTTP application from the platform and its modules, without listening, so tests run
  * requests in process with `app.inject`. `main.ts` listens.
  */
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -14,6 +13,7 @@ import { healthRoutes } from './platform/http/health.routes.js';
 import { problemFrom, sendProblem } from './platform/http/problem.js';
 import { problemTypeRoutes } from './platform/http/problem-types.routes.js';
 import { REQUEST_ID_HEADER, requestIdOf } from './platform/http/request-id.js';
+import { registerSecurityHeaders } from './platform/http/security-headers.js';
 import { logRedactPaths } from './platform/logging.js';
 import type { Runtime } from './runtime.js';
 
@@ -53,24 +53,7 @@ export async function buildApp(runtime: Runtime, options: BuildAppOptions = {}):
     return sendProblem(reply, problemFrom(new NotFoundError('http.route_not_found', route), request));
   });
 
-  await app.register(helmet, {
-    // Not helmet's no-referrer: with it Chromium sends `Origin: null` on our own form posts, which the
-    // sign-in pages must then refuse as cross-site. same-origin still tells other sites nothing.
-    referrerPolicy: { policy: 'same-origin' },
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        // Ant Design writes its styles at run time (CSS-in-JS), so inline styles are allowed; scripts are not.
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-      },
-    },
-  });
+  registerSecurityHeaders(app);
 
   await app.register(swagger, {
     openapi: {

@@ -157,10 +157,16 @@ describe('request ids, headers and OpenAPI', () => {
     expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('sends security headers', async () => {
-    const response = await platform.app.inject('/healthz');
-    expect(response.headers['content-security-policy']).toContain("default-src 'self'");
-    expect(response.headers['x-content-type-options']).toBe('nosniff');
+  it('sends the security headers on answers, problems and unknown routes alike', async () => {
+    for (const url of ['/healthz', '/api/no-such-route', '/api/identity/v1/me']) {
+      const response = await platform.app.inject(url);
+      expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['referrer-policy']).toBe('same-origin');
+      expect(response.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+      expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+    }
   });
 
   it('describes every route in OpenAPI 3.1', async () => {
