@@ -12,8 +12,10 @@
  *   single publishes sent at half the sustained single-publish rate (an open loop: each request at
  *   its scheduled time, whether or not earlier ones answered); latency = the subscriber got the event
  *   minus the moment its publish request was sent (the bench keeps the send time by event id);
- * - delivery throughput: a backlog published in batches as fast as the hub takes it, timed from the
- *   first publish to the last push received;
+ * - delivery throughput (the transport's drain rate, apart from publishing): the server restarted with
+ *   `--role web` (publishes, pushes nothing), a backlog of distinct partition keys published in batches,
+ *   the server restarted with role `all`, timed from the first push received to the last; with the push
+ *   subscription's `pushBatchSize` 1 and 100;
  * - `pgbench -N` transactions/s on the same PostgreSQL in the same run (a scratch database at scale 10);
  * - JSONata in this process: a mapping evaluated with the expression compiled once against compiled
  *   for every evaluation (what caching the compiled mapping saves).
@@ -27,7 +29,8 @@
  *   tsx bench/exchange.bench.ts [--exchange-connections 32] [--exchange-batch-connections 4]
  *     [--exchange-batch-size 100] [--exchange-drain-messages 10000] [--duration 10] [--warmup 2]
  *     [--pgbench-duration 20] [--postgres postgres://postgres@127.0.0.1:5432/postgres]
- *     [--nats nats://127.0.0.1:4222] [--max-wait 300]
+ *     [--nats nats://127.0.0.1:4222] [--max-wait 300] [--exchange-parts publish,latency,drain]
+ *     [--exchange-latency-rate N] (without the publish part, the latency's rate; default 145)
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -104,6 +107,12 @@ interface Settings {
   batchConnections: number;
   batchSize: number;
   drainMessages: number;
+  /** Which of `publish`, `latency`, `drain` to measure. */
+  parts: ReadonlySet<string>;
+  /** The latency's publishes/s when the publish rate is not measured. */
+  latencyRate: number;
+  /** Which of `postgres-queue`, `nats` to measure delivery on. */
+  transports: ReadonlySet<string>;
   durationSeconds: number;
   warmupSeconds: number;
   pgbenchSeconds: number;
@@ -145,11 +154,13 @@ interface LatencyMeasurement {
 interface DrainMeasurement {
   engine: Engine;
   transport: TransportName;
+  /** The push subscription's events per POST. */
+  pushBatchSize: number;
   published: number;
   delivered: number;
-  /** From the first publish request to the last push received. */
+  /** From the first push received to the last (the backlog was complete before pushing started). */
   seconds: number;
-  /** Of those, publishing took this long (the rest is the backlog draining). */
+  /** Publishing the backlog took this long, while nothing pushed. */
   publishSeconds: number;
   deliveredPerSecond: number;
   complete: boolean;
@@ -182,7 +193,9 @@ export interface ExchangeFigures {
   bench: 'exchange';
   machine: MachineInfo;
   builtAt: string;
-  settings: Settings & {
+  settings: Omit<Settings, 'parts' | 'transports'> & {
+    parts: string[];
+    transports: string[];
     huitongLogLevel: string;
     postgres: string | undefined;
     nats: string | undefined;
@@ -203,19 +216,27 @@ export const exchangeBench: Bench = {
     'exchange-connections': { type: 'string', default: '32' },
     'exchange-batch-connections': { type: 'string', default: '4' },
     'exchange-batch-size': { type: 'string', default: '100' },
-    'exchange-drain-messages': { type: 'string', default: '10000' },
+    'exchange-drain-messages': { type: 'string', default: '20000' },
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
     'pgbench-duration': { type: 'string', default: '20' },
     postgres: { type: 'string' },
     nats: { type: 'string' },
     'max-wait': { type: 'string', default: '300' },
+    'exchange-parts': { type: 'string', default: 'publish,latency,drain' },
+    'exchange-latency-rate': { type: 'string', default: '145' },
+    'exchange-engines': { type: 'string', default: 'pglite,postgres' },
+    'exchange-transports': { type: 'string', default: 'postgres-queue,nats' },
   },
   help: [
     '--exchange-connections N  exchange bench: concurrent single publishers (default 32)',
     '--exchange-batch-connections N  exchange bench: concurrent batch publishers (default 4)',
     '--exchange-batch-size N  exchange bench: events per batch request (default 100, at most 500)',
-    '--exchange-drain-messages N  exchange bench: messages published for the delivery throughput (default 10000)',
+    '--exchange-drain-messages N  exchange bench: backlog drained for the delivery throughput (default 20000)',
+    '--exchange-parts LIST  exchange bench: which of publish,latency,drain to measure (default all)',
+    '--exchange-latency-rate N  exchange bench: publishes/s for the latency when publish is not measured (default 145)',
+    '--exchange-engines LIST  exchange bench: which of pglite,postgres to measure (default both)',
+    '--exchange-transports LIST  exchange bench: deliver over postgres-queue,nats (default both)',
     '--duration S     seconds measured per target and round (default 10)',
     '--warmup S       seconds of load before each measurement, not counted (default 2)',
     '--pgbench-duration S  exchange bench: pgbench -N -c 8 -j 2 -T S (default 20)',
@@ -229,6 +250,9 @@ export const exchangeBench: Bench = {
       batchConnections: positiveNumber(flags, 'exchange-batch-connections'),
       batchSize: positiveNumber(flags, 'exchange-batch-size'),
       drainMessages: positiveNumber(flags, 'exchange-drain-messages'),
+      parts: new Set(String(flags['exchange-parts']).split(',')),
+      latencyRate: positiveNumber(flags, 'exchange-latency-rate'),
+      transports: new Set(String(flags['exchange-transports']).split(',')),
       durationSeconds: positiveNumber(flags, 'duration'),
       warmupSeconds: positiveNumber(flags, 'warmup'),
       pgbenchSeconds: positiveNumber(flags, 'pgbench-duration'),
@@ -251,6 +275,8 @@ export const exchangeBench: Bench = {
       builtAt,
       settings: {
         ...settings,
+        parts: [...settings.parts],
+        transports: [...settings.transports],
         huitongLogLevel: LOG_LEVEL,
         postgres: postgres && redactUrl(postgres),
         nats,
@@ -267,11 +293,13 @@ export const exchangeBench: Bench = {
     try {
       await waitForQuietMachine(maxWaitMs);
       figures.jsonata = await measureJsonata(Math.min(5, settings.durationSeconds));
-      if (postgres) {
+      if (postgres && settings.parts.has('publish')) {
         await waitForQuietMachine(maxWaitMs);
         figures.pgbench = await runPgbench(postgres, settings.pgbenchSeconds);
       }
-      const engines: Engine[] = postgres ? ['pglite', 'postgres'] : ['pglite'];
+      const engines = (postgres ? ['pglite', 'postgres'] : ['pglite']).filter((engine) =>
+        String(flags['exchange-engines']).split(',').includes(engine),
+      ) as Engine[];
       for (const engine of engines) {
         const platform = await preparePlatform(engine, postgres, subscriber);
         try {
@@ -372,9 +400,12 @@ async function startSubscriber(): Promise<Subscriber> {
     request.on('end', () => {
       const at = performance.now();
       try {
-        const n = eventNumber((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id?: string }).id ?? '');
-        if (Number.isFinite(n) && !arrivals.has(n)) arrivals.set(n, at);
-        subscriber.received += 1;
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id?: string } | Array<{ id?: string }>;
+        for (const event of Array.isArray(body) ? body : [body]) {
+          const n = eventNumber(event.id ?? '');
+          if (Number.isFinite(n) && !arrivals.has(n)) arrivals.set(n, at);
+          subscriber.received += 1;
+        }
       } catch {
         // Not a delivery of ours: counted nowhere, answered all the same.
       }
@@ -408,8 +439,8 @@ interface Platform {
   next: number;
   transport: TransportName;
   pids(): Promise<number[]>;
-  /** Stops the server and starts it again on the same database and port, with these variables. */
-  restart(extra: Record<string, string | undefined>): Promise<void>;
+  /** Stops the server and starts it again on the same database and port, with these variables and role. */
+  restart(extra: Record<string, string | undefined>, role?: 'all' | 'web'): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -446,9 +477,9 @@ async function preparePlatform(
     for (const staffNo of [SECURITY_ADMIN_STAFF_NO, SYSTEM_ADMIN_STAFF_NO]) {
       huitong(['identity', 'set-password', '--staff-no', staffNo], env, `${password}\n`);
     }
-    const start = (extra: Record<string, string | undefined> = {}) =>
+    const start = (extra: Record<string, string | undefined> = {}, role: 'all' | 'web' = 'all') =>
       spawnServer({
-        args: [HUITONG_BIN, 'serve'],
+        args: [HUITONG_BIN, 'serve', '--role', role],
         env: { ...env, ...extra },
         port,
         readyPath: '/readyz',
@@ -467,9 +498,9 @@ async function preparePlatform(
       next: 1,
       transport: 'postgres-queue',
       pids: async () => [platform.server.pid, ...((await database?.backendPids()) ?? [])],
-      async restart(extra) {
+      async restart(extra, role = 'all') {
         await stopServer(platform.server);
-        platform.server = await start(extra);
+        platform.server = await start(extra, role);
       },
       async close() {
         await stopServer(platform.server);
@@ -696,6 +727,15 @@ async function subscribe(platform: Platform, memberId: string, mode: 'push' | 'p
   platform.subscriptions.set(memberId, id);
 }
 
+/** Sets the push subscription's events per POST (the subscriber's own change, as staff of its unit). */
+async function setPushBatchSize(platform: Platform, pushBatchSize: number): Promise<void> {
+  const id = platform.subscriptions.get(PUSH)!;
+  await call(platform.baseUrl, 'PATCH', `/api/exchange/v1/subscriptions/${id}`, 'setting the push batch size', {
+    jar: platform.jar,
+    json: { pushBatchSize },
+  });
+}
+
 /** From routing to two pull subscribers, to one pull and one push subscriber (this process). */
 async function switchToPush(platform: Platform): Promise<void> {
   const id = platform.subscriptions.get(PULL_B)!;
@@ -727,14 +767,25 @@ async function measureEngine(
   natsProblem: string | null,
   figures: ExchangeFigures,
 ): Promise<void> {
-  const single = await measurePublish(platform, 'single', settings, maxWaitMs);
-  figures.publish.push(single);
-  figures.publish.push(await measurePublish(platform, 'batch', settings, maxWaitMs));
+  let rate = settings.latencyRate;
+  if (settings.parts.has('publish')) {
+    const single = await measurePublish(platform, 'single', settings, maxWaitMs);
+    figures.publish.push(single);
+    figures.publish.push(await measurePublish(platform, 'batch', settings, maxWaitMs));
+    rate = Math.max(1, Math.round(single.messagesPerSecond / 2));
+  }
 
   await switchToPush(platform);
-  const rate = Math.max(1, Math.round(single.messagesPerSecond / 2));
-  figures.latency.push(await measureLatency(platform, rate, settings, maxWaitMs));
-  figures.drain.push(await measureDrain(platform, settings, maxWaitMs));
+  const delivery = async (env: Record<string, string | undefined>) => {
+    if (settings.parts.has('latency')) figures.latency.push(await measureLatency(platform, rate, settings, maxWaitMs));
+    if (!settings.parts.has('drain')) return;
+    for (const pushBatchSize of [1, 100]) {
+      figures.drain.push(await measureDrain(platform, settings, maxWaitMs, pushBatchSize, env));
+    }
+    await setPushBatchSize(platform, 1);
+  };
+  if (settings.transports.has('postgres-queue')) await delivery({});
+  if (!settings.transports.has('nats')) return;
 
   if (natsProblem) {
     figures.skipped.push({ engine: platform.engine, transport: 'nats', reason: natsProblem });
@@ -750,8 +801,7 @@ async function measureEngine(
     figures.skipped.push({ engine: platform.engine, transport: 'nats', reason });
     return;
   }
-  figures.latency.push(await measureLatency(platform, rate, settings, maxWaitMs));
-  figures.drain.push(await measureDrain(platform, settings, maxWaitMs));
+  await delivery({ NATS_URL: nats });
 }
 
 /** Server CPU and others' CPU around a piece of load. */
@@ -965,50 +1015,66 @@ async function measureLatency(
   }
 }
 
-/** A backlog published in batches as fast as the hub takes it, timed until the subscriber has it all. */
-async function measureDrain(platform: Platform, settings: Settings, maxWaitMs: number): Promise<DrainMeasurement> {
+/**
+ * The transport's drain rate: a backlog published while nothing pushes (the server restarted with
+ * `--role web`), then the server restarted with role `all`, timed from the first push received to
+ * the last. The restart is not timed, and publishing does not bound the figure.
+ */
+async function measureDrain(
+  platform: Platform,
+  settings: Settings,
+  maxWaitMs: number,
+  pushBatchSize: number,
+  env: Record<string, string | undefined>,
+): Promise<DrainMeasurement> {
   const { subscriber } = platform;
+  await setPushBatchSize(platform, pushBatchSize);
+  await platform.restart(env, 'web');
   const token = await publisherToken(platform);
   await waitForQuietMachine(maxWaitMs);
   const batches = Math.ceil(settings.drainMessages / settings.batchSize);
+  const publishStarted = performance.now();
+  const accepted: number[] = [];
+  let nextBatch = 0;
+  const publisher = async () => {
+    while (nextBatch < batches) {
+      nextBatch++;
+      const numbers = Array.from({ length: settings.batchSize }, () => platform.next++);
+      const response = await fetch(`${platform.baseUrl}${MESSAGES_PATH}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/cloudevents-batch+json' },
+        body: JSON.stringify(numbers.map(nativeEvent)),
+      });
+      await response.arrayBuffer();
+      if (response.status === 202) accepted.push(...numbers);
+    }
+  };
+  await Promise.all(Array.from({ length: settings.batchConnections }, publisher));
+  const publishSeconds = (performance.now() - publishStarted) / 1000;
   const run = await metered(platform, async () => {
-    const started = performance.now();
-    const accepted: number[] = [];
-    let nextBatch = 0;
-    const worker = async () => {
-      while (nextBatch < batches) {
-        nextBatch++;
-        const numbers = Array.from({ length: settings.batchSize }, () => platform.next++);
-        const response = await fetch(`${platform.baseUrl}${MESSAGES_PATH}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/cloudevents-batch+json' },
-          body: JSON.stringify(numbers.map(nativeEvent)),
-        });
-        await response.arrayBuffer();
-        if (response.status === 202) accepted.push(...numbers);
-      }
-    };
-    await Promise.all(Array.from({ length: settings.batchConnections }, worker));
-    const publishSeconds = (performance.now() - started) / 1000;
+    await platform.restart(env, 'all');
     const last = await awaitArrivals(subscriber, accepted, DELIVERY_WAIT_MS);
+    let first = Number.POSITIVE_INFINITY;
+    for (const n of accepted) first = Math.min(first, subscriber.arrivals.get(n) ?? Number.POSITIVE_INFINITY);
     const delivered = accepted.filter((n) => subscriber.arrivals.has(n)).length;
-    return { started, accepted: accepted.length, delivered, last, publishSeconds };
+    return { first, last, delivered };
   });
-  const { started, accepted, delivered, last, publishSeconds } = run.value;
-  const seconds = ((delivered === accepted ? last : performance.now()) - started) / 1000;
+  const { first, last, delivered } = run.value;
+  const seconds = ((delivered === accepted.length ? last : performance.now()) - first) / 1000;
   const measurement: DrainMeasurement = {
     engine: platform.engine,
     transport: platform.transport,
-    published: accepted,
+    pushBatchSize,
+    published: accepted.length,
     delivered,
     seconds,
     publishSeconds,
     deliveredPerSecond: delivered / seconds,
-    complete: delivered === accepted,
+    complete: delivered === accepted.length,
     othersCpu: run.othersCpu,
   };
   console.log(
-    `    ${platform.engine} ${platform.transport} delivery throughput: ${delivered}/${accepted} in ${seconds.toFixed(1)} s = ${Math.round(measurement.deliveredPerSecond)} messages/s`,
+    `    ${platform.engine} ${platform.transport} drain, ${pushBatchSize} per POST: ${delivered}/${accepted.length} in ${seconds.toFixed(1)} s = ${Math.round(measurement.deliveredPerSecond)} messages/s`,
   );
   return measurement;
 }
@@ -1186,11 +1252,21 @@ export function printExchange(figures: ExchangeFigures): void {
     ],
   );
   printTable(
-    `Exchange: delivery throughput: ${s.drainMessages} messages published in batches of ${s.batchSize} (${s.batchConnections} connections), from the first publish to the last push received`,
-    ['database', 'transport', 'delivered', 'publishing took', 'all delivered after', 'delivered/s', 'others’ CPU'],
+    `Exchange: delivery throughput: a backlog of ${s.drainMessages} messages (distinct partition keys) published while nothing pushed, then drained: from the first push received to the last`,
+    [
+      'database',
+      'transport',
+      'events per POST',
+      'delivered',
+      'publishing took',
+      'drained in',
+      'delivered/s',
+      'others’ CPU',
+    ],
     figures.drain.map((m) => [
       ENGINE_LABEL[m.engine],
       TRANSPORT_LABEL[m.transport],
+      String(m.pushBatchSize),
       `${m.delivered} of ${m.published}${m.complete ? '' : ' (timed out)'}`,
       `${m.publishSeconds.toFixed(1)} s`,
       `${m.seconds.toFixed(1)} s`,
@@ -1251,7 +1327,7 @@ function verdicts(figures: ExchangeFigures): string[] {
   for (const m of figures.drain) {
     if (m.transport !== 'nats') continue;
     lines.push(
-      `${ENGINE_LABEL[m.engine]}, NATS JetStream: ${whole(m.deliveredPerSecond)} messages/s delivered; aim ≥ ${whole(AIMS.jetStreamMessagesPerSecond)}: ${met(m.deliveredPerSecond >= AIMS.jetStreamMessagesPerSecond)}`,
+      `${ENGINE_LABEL[m.engine]}, NATS JetStream, ${m.pushBatchSize} per POST: ${whole(m.deliveredPerSecond)} messages/s delivered; aim ≥ ${whole(AIMS.jetStreamMessagesPerSecond)}: ${met(m.deliveredPerSecond >= AIMS.jetStreamMessagesPerSecond)}`,
     );
   }
   return lines;

@@ -23,6 +23,8 @@ export async function leaseDeliveries(
   options: { mode: 'push' | 'pull'; subscriptionId?: string; limit: number; leaseMs: number },
 ): Promise<LeasedDelivery[]> {
   const subscription = options.subscriptionId ?? null;
+  // JIT is off for the platform's sessions (platform/db): priced for the whole backlog, this query
+  // crossed the JIT threshold and spent ~45 ms compiling what reads a few hundred index entries.
   const result = await sql<{
     subscription_id: string;
     message_seq: string;
@@ -33,7 +35,9 @@ export async function leaseDeliveries(
     with due as (
       select d.subscription_id, d.message_seq
       from exchange.delivery d
-      where d.mode = ${options.mode}
+      -- Walks open rows in log order (index delivery_open_seq) and stops at the limit: a deep backlog
+      -- is not gathered and sorted on every round.
+      where d.mode = ${options.mode} and d.status in ('pending', 'leased')
         and (${subscription}::uuid is null or d.subscription_id = ${subscription}::uuid)
         and ((d.status = 'pending' and d.next_attempt_at <= now())
              or (d.status = 'leased' and d.lease_until < now()))
@@ -81,6 +85,46 @@ export async function completeDeliveries(
      where d.subscription_id = ${subscriptionId}::uuid and d.message_seq = acked.seq
        and d.lease_token = acked.token and d.status = 'leased'`.execute(executor);
   return Number(result.numAffectedRows ?? 0n);
+}
+
+/**
+ * Records a push round in two statements whatever its size: the delivered leases, then every failed
+ * one (due again at its `retryAt`, or dead). Only leases still the caller's are changed.
+ */
+export async function recordPushOutcomes(
+  executor: Executor,
+  outcomes: ReadonlyArray<{
+    lease: { subscriptionId: string; messageSeq: number; leaseToken: string };
+    outcome: { delivered: true } | { delivered: false; error: string; retryAt: Date; dead: boolean };
+  }>,
+): Promise<void> {
+  const delivered = outcomes.filter((entry) => entry.outcome.delivered).map((entry) => entry.lease);
+  const failed = outcomes.flatMap((entry) => (entry.outcome.delivered ? [] : [{ ...entry.lease, ...entry.outcome }]));
+  if (delivered.length > 0) {
+    await sql`
+      update exchange.delivery d
+         set status = 'delivered', delivered_at = now(), lease_until = null, lease_token = null, last_error = null
+        from unnest(${delivered.map((lease) => lease.subscriptionId)}::uuid[],
+                    ${delivered.map((lease) => String(lease.messageSeq))}::bigint[],
+                    ${delivered.map((lease) => lease.leaseToken)}::uuid[]) as acked(subscription_id, seq, token)
+       where d.subscription_id = acked.subscription_id and d.message_seq = acked.seq
+         and d.lease_token = acked.token and d.status = 'leased'`.execute(executor);
+  }
+  if (failed.length > 0) {
+    await sql`
+      update exchange.delivery d
+         set status = f.status, next_attempt_at = f.retry_at, lease_until = null, lease_token = null,
+             last_error = f.error
+        from unnest(${failed.map((entry) => entry.subscriptionId)}::uuid[],
+                    ${failed.map((entry) => String(entry.messageSeq))}::bigint[],
+                    ${failed.map((entry) => entry.leaseToken)}::uuid[],
+                    ${failed.map((entry) => (entry.dead ? 'dead' : 'pending'))}::text[],
+                    ${failed.map((entry) => entry.retryAt.toISOString())}::timestamptz[],
+                    ${failed.map((entry) => entry.error.slice(0, 1000))}::text[])
+             as f(subscription_id, seq, token, status, retry_at, error)
+       where d.subscription_id = f.subscription_id and d.message_seq = f.seq
+         and d.lease_token = f.token and d.status = 'leased'`.execute(executor);
+  }
 }
 
 /**
@@ -139,13 +183,17 @@ export interface DeliveryRow {
   standardCode: string;
   memberId: string;
   mode: 'push' | 'pull';
-  status: 'pending' | 'leased' | 'delivered' | 'dead';
+  status: 'pending' | 'leased' | 'delivered' | 'dead' | 'superseded';
   attempts: number;
   lastError: string | null;
   lastAttemptAt: Date | null;
   nextAttemptAt: Date;
   deliveredAt: Date | null;
   receivedAt: Date;
+  /** For a superseded delivery: the corrected message that replaced it, and who resolved it when. */
+  supersededBy: { seq: number; messageId: string } | null;
+  resolvedBy: string | null;
+  resolvedAt: Date | null;
 }
 
 /** Deliveries by filter, newest first: the dead-letter console and a message's trace. */
@@ -173,7 +221,8 @@ export async function selectDeliveries(
     join exchange.message m on m.seq = d.message_seq
     join exchange.subscription s on s.id = d.subscription_id
     join exchange.member mb on mb.id = s.member_id
-    join exchange.standard st on st.code = m.standard_code`;
+    join exchange.standard st on st.code = m.standard_code
+    left join exchange.message c on c.seq = d.superseded_by`;
   const [rows, count] = await Promise.all([
     sql<{
       subscription_id: string;
@@ -190,9 +239,13 @@ export async function selectDeliveries(
       next_attempt_at: Date;
       delivered_at: Date | null;
       received_at: Date;
+      superseded_by: string | null;
+      superseded_by_id: string | null;
+      resolved_by: string | null;
+      resolved_at: Date | null;
     }>`select d.subscription_id, d.message_seq, m.id as message_id, m.source, m.standard_code, s.member_id,
               d.mode, d.status, d.attempts, d.last_error, d.last_attempt_at, d.next_attempt_at, d.delivered_at,
-              m.received_at
+              m.received_at, d.superseded_by, c.id as superseded_by_id, d.resolved_by, d.resolved_at
        ${from} ${where}
        order by d.message_seq desc, d.subscription_id
        limit ${filter.limit} offset ${filter.offset}`.execute(executor),
@@ -215,6 +268,10 @@ export async function selectDeliveries(
       nextAttemptAt: row.next_attempt_at,
       deliveredAt: row.delivered_at,
       receivedAt: row.received_at,
+      supersededBy:
+        row.superseded_by === null ? null : { seq: Number(row.superseded_by), messageId: row.superseded_by_id! },
+      resolvedBy: row.resolved_by,
+      resolvedAt: row.resolved_at,
     })),
   };
 }

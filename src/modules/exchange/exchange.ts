@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../../platform/db/database.js';
 import type { SecretBox } from '../../platform/secrets/secret-box.js';
+import { ConfigCache } from './config-cache.js';
 import { algorithmOf, type CryptoSuite } from './exchange-crypto.js';
 import { MessageLog } from './message-log.js';
 import { PostgresTransport } from './pg-transport.js';
@@ -64,9 +65,11 @@ export async function openExchange(options: ExchangeOptions): Promise<Exchange> 
       ? // Loaded only when configured: a deployment on the PostgreSQL queue never loads the NATS client.
         await (await import('./nats-transport.js')).openNatsTransport(options.natsUrl)(transportDeps)
       : new PostgresTransport(transportDeps);
+  const config = new ConfigCache();
   const log = new MessageLog({
     database,
     signingKey,
+    config,
     onRouted: (deliveries) => transport.routed(deliveries),
     logger,
   });
@@ -74,7 +77,7 @@ export async function openExchange(options: ExchangeOptions): Promise<Exchange> 
     log,
     transport,
     signingKey,
-    publishing: { database: database.kysely, log, signingKey, maxDataBytes: options.maxDataBytes },
+    publishing: { database: database.kysely, log, signingKey, config, maxDataBytes: options.maxDataBytes },
     async close() {
       await log.settled();
       await transport.close();

@@ -7,6 +7,7 @@ import { recordAudit } from '../../platform/audit/audit-log.js';
 import type { Actor, Policy } from '../../platform/authorization.js';
 import { type Executor, inTransaction } from '../../platform/db/database.js';
 import { DomainError, type FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { afterConfigChange } from './config-cache.js';
 import { evaluateExpression } from './jsonata-expression.js';
 import {
   checkMappingInput,
@@ -86,7 +87,7 @@ export async function saveMapping(
   input: MappingInput,
   options: { requestId?: string } = {},
 ): Promise<{ mapping: Mapping; created: boolean }> {
-  return inTransaction(executor, async (tx) => {
+  const change = inTransaction(executor, async (tx) => {
     await assertMayManage(tx, actor, deps, key.memberId);
     await assertStandardVersion(tx, key.standardCode, key.standardVersion);
     const errors = checkMappingInput(input);
@@ -107,6 +108,7 @@ export async function saveMapping(
     });
     return saved;
   });
+  return afterConfigChange(change);
 }
 
 /**
@@ -121,7 +123,7 @@ export async function deleteMapping(
   key: MappingKey,
   options: { requestId?: string } = {},
 ): Promise<void> {
-  await inTransaction(executor, async (tx) => {
+  const change = inTransaction(executor, async (tx) => {
     await assertMayManage(tx, actor, deps, key.memberId);
     if (!(await deleteMappingRow(tx, key))) throw mappingNotFound(key);
     await recordAudit(tx, {
@@ -133,6 +135,7 @@ export async function deleteMapping(
       details: keyDetails(key),
     });
   });
+  await afterConfigChange(change);
 }
 
 export interface DryRunInput extends MappingKey {

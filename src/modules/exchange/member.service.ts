@@ -13,6 +13,7 @@ import { maskEmail, maskName, maskPhone } from '../../platform/identifiers/mask.
 import type { SecretBox } from '../../platform/secrets/secret-box.js';
 import { getOrgUnit, orgSubtree } from '../directory/index.js';
 import { disableClient, enableClient, registerClient, rotateClientSecret, updateClient } from '../identity/index.js';
+import { afterConfigChange } from './config-cache.js';
 import './exchange-members.messages.js';
 import {
   type Contact,
@@ -93,7 +94,7 @@ export async function registerMember(
   input: MemberInput,
   deps: MemberServiceDeps,
 ): Promise<MemberWithSecret> {
-  return inTransaction(executor, async (tx) => {
+  const change = inTransaction(executor, async (tx) => {
     const fields = normalise(input);
     const errors: FieldError[] = [];
     if (typeof input.id !== 'string' || !MEMBER_ID_PATTERN.test(input.id)) {
@@ -138,6 +139,7 @@ export async function registerMember(
     });
     return { member: (await selectMember(tx, input.id))!, clientSecret };
   });
+  return afterConfigChange(change);
 }
 
 /**
@@ -207,7 +209,7 @@ export async function updateMember(
   patch: MemberPatch,
   deps: MemberServiceDeps,
 ): Promise<ReadableMember> {
-  return inTransaction(executor, async (tx) => {
+  const change = inTransaction(executor, async (tx) => {
     const current = await lockedMember(tx, actor, memberId, deps.policy);
     const wanted = normalise({
       ...current,
@@ -252,6 +254,7 @@ export async function updateMember(
     }
     return readable((await selectMember(tx, memberId))!, true);
   });
+  return afterConfigChange(change);
 }
 
 /**
@@ -336,7 +339,7 @@ export async function grantPublisher(
   memberId: string,
   deps: Pick<MemberServiceDeps, 'policy'>,
 ): Promise<{ publisher: PublisherRow; created: boolean }> {
-  return inTransaction(executor, async (tx) => {
+  const change = inTransaction(executor, async (tx) => {
     const standard = await ownedStandard(tx, actor, standardCode, EXCHANGE_MANAGE_PERMISSION, deps.policy);
     const member =
       typeof memberId === 'string' && MEMBER_ID_PATTERN.test(memberId) ? await selectMember(tx, memberId) : undefined;
@@ -358,6 +361,7 @@ export async function grantPublisher(
     const publisher = (await selectPublishers(tx, standard.code)).find((row) => row.memberId === member.id)!;
     return { publisher, created };
   });
+  return afterConfigChange(change);
 }
 
 /**
@@ -372,19 +376,21 @@ export async function revokePublisher(
   memberId: string,
   deps: Pick<MemberServiceDeps, 'policy'>,
 ): Promise<void> {
-  await inTransaction(executor, async (tx) => {
-    const standard = await ownedStandard(tx, actor, standardCode, EXCHANGE_MANAGE_PERMISSION, deps.policy);
-    if (!(await deletePublisher(tx, standard.code, memberId))) {
-      throw new NotFoundError('exchange.publisher_not_found', { standardCode: standard.code, memberId });
-    }
-    await recordAudit(tx, {
-      actor,
-      action: 'exchange.publisher.revoke',
-      target: { type: 'exchange_standard', id: standard.code },
-      outcome: 'success',
-      details: { standardCode: standard.code, memberId },
-    });
-  });
+  await afterConfigChange(
+    inTransaction(executor, async (tx) => {
+      const standard = await ownedStandard(tx, actor, standardCode, EXCHANGE_MANAGE_PERMISSION, deps.policy);
+      if (!(await deletePublisher(tx, standard.code, memberId))) {
+        throw new NotFoundError('exchange.publisher_not_found', { standardCode: standard.code, memberId });
+      }
+      await recordAudit(tx, {
+        actor,
+        action: 'exchange.publisher.revoke',
+        target: { type: 'exchange_standard', id: standard.code },
+        outcome: 'success',
+        details: { standardCode: standard.code, memberId },
+      });
+    }),
+  );
 }
 
 /**
@@ -505,7 +511,7 @@ async function setStatus(
   status: 'enabled' | 'disabled',
   deps: MemberServiceDeps,
 ): Promise<ReadableMember> {
-  return inTransaction(executor, async (tx) => {
+  const change = inTransaction(executor, async (tx) => {
     const current = await lockedMember(tx, actor, memberId, deps.policy);
     if (current.status === status) return readable(current, true);
     await withClient(() =>
@@ -517,6 +523,7 @@ async function setStatus(
     });
     return readable((await selectMember(tx, memberId))!, true);
   });
+  return afterConfigChange(change);
 }
 
 async function lockedMember(executor: Executor, actor: Actor, memberId: string, policy: Policy): Promise<MemberDetail> {

@@ -32,6 +32,7 @@ export interface SubscriptionTable {
   filter: string | null;
   mode: SubscriptionMode;
   endpoint: string | null;
+  push_batch_size: ColumnType<number, number | undefined, number>;
   status: SubscriptionStatus;
   reason: string | null;
   requested_by: string | null;

@@ -25,7 +25,7 @@ export interface MessageSummary {
   correlationId: string | null;
   receivedAt: Date;
   dataSize: number;
-  deliveries: { total: number; delivered: number; pending: number; dead: number };
+  deliveries: { total: number; delivered: number; pending: number; dead: number; superseded: number };
 }
 
 export interface MessageFilter {
@@ -70,17 +70,31 @@ export async function listMessages(
            (select count(*)::int from exchange.delivery d where d.message_seq = m.seq) as total,
            (select count(*)::int from exchange.delivery d where d.message_seq = m.seq and d.status = 'delivered') as delivered,
            (select count(*)::int from exchange.delivery d where d.message_seq = m.seq and d.status in ('pending', 'leased')) as pending,
-           (select count(*)::int from exchange.delivery d where d.message_seq = m.seq and d.status = 'dead') as dead
+           (select count(*)::int from exchange.delivery d where d.message_seq = m.seq and d.status = 'dead') as dead,
+           (select count(*)::int from exchange.delivery d
+             where d.message_seq = m.seq and d.status = 'superseded') as superseded
     ${from_} ${where}
     order by m.seq desc limit ${filter.limit} offset ${filter.offset}`.execute(executor);
   const count = await sql<{ total: number }>`select count(*)::int as total ${from_} ${where}`.execute(executor);
   return { items: rows.rows.map(summaryOf), total: count.rows[0]?.total ?? 0 };
 }
 
+/** A corrected resubmit: which delivery of which message a correction replaced, by whom and when. */
+export interface CorrectionLink {
+  subscriptionId: string;
+  /** The message whose delivery was superseded. */
+  messageSeq: number;
+  messageId: string;
+  resolvedBy: string;
+  resolvedAt: Date;
+}
+
 export interface MessageDetail {
   message: MessageSummary;
   proof: Record<'algorithm' | 'keyId' | 'dataHash' | 'messageHash' | 'signature' | 'prevHash' | 'entryHash', string>;
   deliveries: DeliveryRow[];
+  /** When this message is an operator's correction: the delivery it replaced. */
+  corrects: CorrectionLink | null;
 }
 
 /** One message's facts, its log proof and its deliveries. NotFound also when outside the actor's units. */
@@ -99,6 +113,7 @@ export async function getMessage(executor: Executor, actor: Actor, id: string, p
   >`
     select m.id, m.seq, m.source, m.event_id, m.standard_code, m.standard_version, m.classification, m.partition_key,
            m.correlation_id, m.received_at, m.data_size, 0 as total, 0 as delivered, 0 as pending, 0 as dead,
+           0 as superseded,
            m.algorithm, m.key_id, m.data_hash, m.message_hash, m.signature, m.prev_hash, m.entry_hash
     from exchange.message m
     join exchange.member mb on mb.id = m.source
@@ -112,8 +127,20 @@ export async function getMessage(executor: Executor, actor: Actor, id: string, p
     summary.deliveries.total += 1;
     if (delivery.status === 'delivered') summary.deliveries.delivered += 1;
     else if (delivery.status === 'dead') summary.deliveries.dead += 1;
+    else if (delivery.status === 'superseded') summary.deliveries.superseded += 1;
     else summary.deliveries.pending += 1;
   }
+  const corrected = await sql<{
+    subscription_id: string;
+    message_seq: string;
+    message_id: string;
+    resolved_by: string;
+    resolved_at: Date;
+  }>`
+    select d.subscription_id, d.message_seq, m.id as message_id, d.resolved_by, d.resolved_at
+    from exchange.delivery d join exchange.message m on m.seq = d.message_seq
+    where d.superseded_by = ${row.seq}`.execute(executor);
+  const link = corrected.rows[0];
   const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
   return {
     message: summary,
@@ -127,6 +154,15 @@ export async function getMessage(executor: Executor, actor: Actor, id: string, p
       entryHash: hex(row.entry_hash),
     },
     deliveries: deliveries.items,
+    corrects: link
+      ? {
+          subscriptionId: link.subscription_id,
+          messageSeq: Number(link.message_seq),
+          messageId: link.message_id,
+          resolvedBy: link.resolved_by,
+          resolvedAt: link.resolved_at,
+        }
+      : null,
   };
 }
 
@@ -155,6 +191,7 @@ export async function listDeliveries(
 /**
  * Makes dead deliveries of one subscription due again, after the operator fixed what failed (the
  * subscriber's mapping or endpoint). Needs `exchange.manage` over the subscriber's or the standard's unit.
+ * A corrected payload is another matter: see message-correction.service.ts.
  * @example await resubmit(db, actor, { subscriptionId, messageSeqs: [42] }, policy);
  */
 export async function resubmit(
@@ -172,8 +209,7 @@ export async function resubmit(
       where s.id = ${input.subscriptionId}::uuid`.execute(tx);
     const row = owner.rows[0];
     if (!row) throw new NotFoundError('exchange.subscription_not_found', { subscriptionId: input.subscriptionId });
-    const asMember = await policy.authorize(tx, actor, EXCHANGE_MANAGE, row.member_owner);
-    if (!asMember.allowed) await policy.assertAllowed(tx, actor, EXCHANGE_MANAGE, row.standard_owner);
+    await assertMayResubmit(tx, actor, { memberOwner: row.member_owner, standardOwner: row.standard_owner }, policy);
     const count = await resubmitDeliveries(tx, input.subscriptionId, input.messageSeqs);
     await recordAudit(tx, {
       actor,
@@ -184,6 +220,21 @@ export async function resubmit(
     });
     return count;
   });
+}
+
+/**
+ * Who may resubmit or correct a subscription's deliveries: `exchange.manage` over the subscriber's
+ * owner unit (it fixes its own side) or the standard's owner unit (it runs the exchange of that data).
+ * @throws ForbiddenError `access.denied`
+ */
+export async function assertMayResubmit(
+  executor: Executor,
+  actor: Actor,
+  owners: { memberOwner: string; standardOwner: string },
+  policy: Policy,
+): Promise<void> {
+  const asMember = await policy.authorize(executor, actor, EXCHANGE_MANAGE, owners.memberOwner);
+  if (!asMember.allowed) await policy.assertAllowed(executor, actor, EXCHANGE_MANAGE, owners.standardOwner);
 }
 
 /** Units whose messages the actor may read; undefined means everywhere. ForbiddenError when nowhere. */
@@ -214,6 +265,7 @@ interface SummaryRow {
   delivered: number;
   pending: number;
   dead: number;
+  superseded: number;
 }
 
 function summaryOf(row: SummaryRow): MessageSummary {
@@ -229,6 +281,12 @@ function summaryOf(row: SummaryRow): MessageSummary {
     correlationId: row.correlation_id,
     receivedAt: row.received_at,
     dataSize: row.data_size,
-    deliveries: { total: row.total, delivered: row.delivered, pending: row.pending, dead: row.dead },
+    deliveries: {
+      total: row.total,
+      delivered: row.delivered,
+      pending: row.pending,
+      dead: row.dead,
+      superseded: row.superseded,
+    },
   };
 }

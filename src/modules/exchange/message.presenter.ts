@@ -30,6 +30,9 @@ export function presentDelivery(delivery: DeliveryRow) {
     nextAttemptAt: delivery.nextAttemptAt.toISOString(),
     deliveredAt: delivery.deliveredAt?.toISOString() ?? null,
     receivedAt: delivery.receivedAt.toISOString(),
+    supersededBy: delivery.supersededBy,
+    resolvedBy: delivery.resolvedBy,
+    resolvedAt: delivery.resolvedAt?.toISOString() ?? null,
   };
 }
 
@@ -38,5 +41,6 @@ export function presentMessageDetail(detail: MessageDetail) {
     message: presentMessageSummary(detail.message),
     proof: detail.proof,
     deliveries: detail.deliveries.map(presentDelivery),
+    corrects: detail.corrects && { ...detail.corrects, resolvedAt: detail.corrects.resolvedAt.toISOString() },
   };
 }

@@ -21,7 +21,11 @@ import {
   AttachmentParams,
   AttachmentView,
   BatchPublishResult,
+  CorrectionBody,
+  CorrectionDraftView,
+  CorrectionView,
   DeliveryPage,
+  DeliveryParams,
   DeliveryQuery,
   FetchBody,
   FetchResult,
@@ -34,6 +38,7 @@ import {
   SubscriptionParams,
   VerificationView,
 } from './message.schema.js';
+import { correctDelivery, correctionDraft } from './message-correction.service.js';
 import { getMessage, listDeliveries, listMessages, resubmit } from './message-trace.service.js';
 import { type PublishDeps, publish, recordAttachment, sendingMember } from './publish.service.js';
 import { listSigningKeys } from './signing-key.service.js';
@@ -310,6 +315,60 @@ export function messageRoutes(deps: MessageRoutesDeps): FastifyPluginAsync {
           messageSeqs.map((messageSeq) => ({ subscriptionId, messageSeq, partitionKey: null, mode: 'push' as const })),
         );
         return { count };
+      },
+    );
+
+    const correctionPath = '/api/exchange/v1/deliveries/:subscriptionId/:messageSeq/correction';
+    app.get(
+      correctionPath,
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Start a correction: the original payload 更正草稿',
+          description:
+            '死信或待重试投递的原始标准数据，供更正后重发（需对订阅方或标准所属单位有 exchange.manage；读取记入审计）。\n\n' +
+            'The original standard payload of a dead or pending delivery, to correct and resubmit (`exchange.manage` over the subscriber’s or the standard’s unit; the read is audited).',
+          params: DeliveryParams,
+          response: {
+            200: CorrectionDraftView,
+            ...staff,
+            404: problemResponse('No such delivery'),
+            409: problemResponse('The delivery is not dead or pending, or its subscription is not approved'),
+          },
+        },
+      },
+      async (request) => correctionDraft(db, staffActor(request), request.params, policy),
+    );
+
+    app.post(
+      correctionPath,
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Correct and resubmit 更正并重发',
+          description:
+            '已记录的消息不可更改：更正后的数据按同一标准版本校验后，作为新消息写入哈希链（事件 id 为 <原 id>#fix-<n>，关联标识沿用原消息），只路由给该投递的订阅（区域规则和过滤条件仍适用），原投递标记为已替代（superseded）。记入审计（含原因，不含数据）。\n\n' +
+            'A logged message never changes: the corrected payload, validated against the same standard version, is logged as a new message (event id `<original id>#fix-<n>`, the original’s correlation id), routed only to this delivery’s subscription (zone rule and filter still apply), and the original delivery is resolved as `superseded`. Audited with the reason, never the payload.',
+          params: DeliveryParams,
+          body: CorrectionBody,
+          response: {
+            201: CorrectionView,
+            ...staff,
+            404: problemResponse('No such delivery'),
+            409: problemResponse('The delivery is not dead or pending, or was corrected meanwhile'),
+            413: problemResponse('The corrected payload is too large'),
+            422: problemResponse('The corrected payload or the reason is not valid: every problem is listed'),
+          },
+        },
+      },
+      async (request, reply) => {
+        const correction = await correctDelivery(
+          publishing,
+          staffActor(request),
+          { ...request.params, ...request.body },
+          policy,
+        );
+        return reply.code(201).send(correction);
       },
     );
 

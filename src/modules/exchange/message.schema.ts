@@ -63,6 +63,7 @@ const DeliveryStatus = Type.Union([
   Type.Literal('leased'),
   Type.Literal('delivered'),
   Type.Literal('dead'),
+  Type.Literal('superseded'),
 ]);
 export const MessageSummary = Type.Object({
   id: Type.String(),
@@ -81,6 +82,7 @@ export const MessageSummary = Type.Object({
     delivered: Type.Integer(),
     pending: Type.Integer(),
     dead: Type.Integer(),
+    superseded: Type.Integer({ description: '已被更正消息替代 Replaced by a corrected message' }),
   }),
 });
 export const MessagePage = Type.Object({
@@ -104,6 +106,11 @@ export const DeliveryView = Type.Object({
   nextAttemptAt: Type.String(),
   deliveredAt: Type.Union([Type.String(), Type.Null()]),
   receivedAt: Type.String(),
+  supersededBy: Type.Union([Type.Object({ seq: Seq, messageId: Type.String() }), Type.Null()], {
+    description: '替代该投递的更正消息 The corrected message that replaced this delivery',
+  }),
+  resolvedBy: Type.Union([Type.String(), Type.Null()]),
+  resolvedAt: Type.Union([Type.String(), Type.Null()]),
 });
 export const MessageDetail = Type.Object({
   message: MessageSummary,
@@ -117,6 +124,19 @@ export const MessageDetail = Type.Object({
     entryHash: Type.String(),
   }),
   deliveries: Type.Array(DeliveryView),
+  corrects: Type.Union(
+    [
+      Type.Object({
+        subscriptionId: Type.String(),
+        messageSeq: Seq,
+        messageId: Type.String(),
+        resolvedBy: Type.String(),
+        resolvedAt: Type.String(),
+      }),
+      Type.Null(),
+    ],
+    { description: '本消息为更正重发时：被替代的投递 When this message is a correction: the delivery it replaced' },
+  ),
 });
 export const DeliveryQuery = Type.Object(
   {
@@ -142,6 +162,37 @@ export const ResubmitBody = Type.Object(
   { additionalProperties: false },
 );
 export type ResubmitBody = Static<typeof ResubmitBody>;
+export const DeliveryParams = Type.Object({
+  subscriptionId: Type.String({ format: 'uuid' }),
+  messageSeq: Type.Integer({ minimum: 1 }),
+});
+export const CorrectionDraftView = Type.Object({
+  subscriptionId: Type.String(),
+  messageSeq: Seq,
+  messageId: Type.String(),
+  source: Type.String(),
+  eventId: Type.String(),
+  standard: Type.String(),
+  version: Type.Integer(),
+  status: Type.String(),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  data: Type.Unknown({ description: '原消息的标准数据 The original standard payload' }),
+});
+export const CorrectionBody = Type.Object(
+  {
+    data: Type.Unknown({ description: '更正后的标准数据，按同一标准版本校验 The corrected standard payload' }),
+    reason: Type.String({ minLength: 1, maxLength: 500, description: '更正原因（记入审计）Why (audited)' }),
+  },
+  { additionalProperties: false },
+);
+export const CorrectionView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  seq: Seq,
+  eventId: Type.String(),
+  correlationId: Type.String(),
+  deliveries: Type.Integer({ minimum: 0 }),
+  corrects: Type.Object({ subscriptionId: Type.String(), messageSeq: Seq, messageId: Type.String() }),
+});
 export const SigningKeyView = Type.Object({
   id: Type.String(),
   algorithm: Type.String(),

@@ -4,7 +4,8 @@
  * the public key can recompute and check an entry, in any language.
  */
 import { canonicalJson } from '../../platform/audit/canonical-json.js';
-import type { SigningAlgorithm } from './exchange-crypto.js';
+import { digest, type SigningAlgorithm, signBytes } from './exchange-crypto.js';
+import type { SigningKey } from './signing-key.service.js';
 import type { Classification } from './standard.js';
 
 export interface MessageFacts {
@@ -36,6 +37,11 @@ export interface PreparedMessage extends MessageFacts {
   dataJson: string;
   messageHash: Buffer;
   signature: Buffer;
+  /**
+   * Only these subscriptions take it: an operator's corrected resubmit goes to the subscription whose
+   * delivery it replaces, not to everyone subscribed (the zone rule and the filter still apply).
+   */
+  routeTo?: readonly string[];
 }
 
 export interface LoggedMessage extends PreparedMessage {
@@ -69,4 +75,25 @@ export function messageHeader(message: MessageFacts): string {
     algorithm: message.algorithm,
     keyId: message.keyId,
   });
+}
+
+/**
+ * A message's facts and payload, hashed and signed with the platform's key: what a publish and a
+ * corrected resubmit both hand to the log.
+ * @example const message = signedMessage({ id: randomUUID(), source, eventId, … }, payload, canonicalJson(payload), key);
+ */
+export function signedMessage(
+  facts: Omit<MessageFacts, 'algorithm' | 'keyId' | 'dataHash'>,
+  data: unknown,
+  dataJson: string,
+  key: SigningKey,
+): PreparedMessage {
+  const hashed: MessageFacts = {
+    ...facts,
+    algorithm: key.algorithm,
+    keyId: key.id,
+    dataHash: digest(key.algorithm, dataJson),
+  };
+  const messageHash = digest(key.algorithm, messageHeader(hashed));
+  return { ...hashed, data, dataJson, messageHash, signature: signBytes(key.algorithm, key.privateKey, messageHash) };
 }

@@ -2,13 +2,21 @@
  * The PostgreSQL delivery queue: the delivery rows are the queue. Push workers lease due rows with
  * `for update skip locked` (so several processes share the work), push them, and record the outcome;
  * a lease that runs out (a crashed worker) makes its row due again. A commit wakes this process's
- * worker at once; other processes find new rows on their next poll.
+ * worker at once; other processes find new rows on their next poll. Several rounds run at once, so a
+ * slow endpoint holds up only its own round: rows in flight stay leased, which keeps the next row of
+ * each of their keys back, so concurrent rounds never reorder a key.
  */
 import type { Logger } from 'pino';
 import type { Database } from '../../platform/db/database.js';
 import { DomainError } from '../../platform/errors.js';
 import { backoffDelayMs } from '../../platform/events/retry-backoff.js';
-import { completeDeliveries, failDelivery, type LeasedDelivery, leaseDeliveries } from './delivery.repository.js';
+import {
+  completeDeliveries,
+  failDelivery,
+  type LeasedDelivery,
+  leaseDeliveries,
+  recordPushOutcomes,
+} from './delivery.repository.js';
 import { deliveryBody, deliveryEvent, loadMessages, outboundMappings, signDelivery } from './delivery-event.js';
 import { type DeliveryPolicy, pushDeliveries } from './push-delivery.js';
 import type { RoutedDelivery } from './routing.js';
@@ -24,6 +32,8 @@ export interface PostgresTransportDeps {
   pollMs?: number;
   /** Deliveries leased per round. */
   batchSize?: number;
+  /** Rounds one process pushes at once. */
+  concurrency?: number;
   /** How long a push lease lasts before another worker may take the row. */
   leaseMs?: number;
 }
@@ -35,6 +45,7 @@ export class PostgresTransport implements DeliveryTransport {
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
   #woken = false;
+  readonly #rounds = new Set<Promise<void>>();
 
   constructor(deps: PostgresTransportDeps) {
     this.#deps = deps;
@@ -115,41 +126,48 @@ export class PostgresTransport implements DeliveryTransport {
 
   async #run(): Promise<void> {
     const { database, logger } = this.#deps;
+    const limit = this.#deps.batchSize ?? 256;
+    const concurrency = this.#deps.concurrency ?? 4;
     while (this.#running) {
+      while (this.#rounds.size >= concurrency) await Promise.race(this.#rounds);
       let leased: LeasedDelivery[] = [];
       try {
-        leased = await leaseDeliveries(database.kysely, {
-          mode: 'push',
-          limit: this.#deps.batchSize ?? 64,
-          leaseMs: this.#deps.leaseMs ?? 60_000,
-        });
-        if (leased.length > 0) await this.#push(leased);
+        leased = await leaseDeliveries(database.kysely, { mode: 'push', limit, leaseMs: this.#deps.leaseMs ?? 60_000 });
       } catch (error) {
         logger.error({ err: error }, 'exchange push round failed');
       }
-      if (leased.length === 0 && this.#running) await this.#idle();
+      if (leased.length > 0) {
+        const round: Promise<void> = this.#push(leased)
+          .catch((error: unknown) => logger.error({ err: error }, 'exchange push round failed'))
+          .finally(() => {
+            this.#rounds.delete(round);
+            // The next delivery of each key in the round may now be due.
+            this.#signal();
+          });
+        this.#rounds.add(round);
+      }
+      // A full round means more are due now; otherwise wait for a commit, a finished round or the poll.
+      if (leased.length < limit && this.#running) await this.#idle();
     }
+    await Promise.all(this.#rounds);
   }
 
   async #push(leased: LeasedDelivery[]): Promise<void> {
-    const { database, signingKey, policy } = this.#deps;
+    const { database, signingKey, policy, logger } = this.#deps;
     const outcomes = await pushDeliveries(database.kysely, leased, { signingKey, policy });
-    const delivered = new Map<string, LeasedDelivery[]>();
+    await recordPushOutcomes(
+      database.kysely,
+      outcomes.map((outcome, index) => ({ lease: leased[index]!, outcome })),
+    );
     for (const [index, outcome] of outcomes.entries()) {
-      const lease = leased[index]!;
-      if (outcome.delivered) {
-        delivered.set(lease.subscriptionId, [...(delivered.get(lease.subscriptionId) ?? []), lease]);
-      } else {
-        await failDelivery(database.kysely, lease, outcome);
-        if (outcome.dead) {
-          this.#deps.logger.warn(
-            { subscriptionId: lease.subscriptionId, seq: lease.messageSeq, error: outcome.error },
-            'exchange delivery dead',
-          );
-        }
+      if (!outcome.delivered && outcome.dead) {
+        const lease = leased[index]!;
+        logger.warn(
+          { subscriptionId: lease.subscriptionId, seq: lease.messageSeq, error: outcome.error },
+          'exchange delivery dead',
+        );
       }
     }
-    for (const [subscriptionId, leases] of delivered) await completeDeliveries(database.kysely, subscriptionId, leases);
   }
 
   #idle(): Promise<void> {

@@ -9,12 +9,18 @@ import { canonicalJson, type JsonValue } from '../../platform/audit/canonical-js
 import type { Executor } from '../../platform/db/database.js';
 import { type FieldError, ForbiddenError, PayloadTooLargeError, ValidationError } from '../../platform/errors.js';
 import { type InboundEvent, isJson, readCloudEvent } from './cloud-event.js';
-import { digest, type SigningAlgorithm, signBytes } from './exchange-crypto.js';
+import {
+  type ConfigCache,
+  ConfigMovedError,
+  type ConfigView,
+  configChangingError,
+  MAX_CONFIG_ATTEMPTS,
+} from './config-cache.js';
 import './exchange-messages.messages.js';
 import { parseEventType } from './event-type.js';
 import { inboundMapping } from './mapping.service.js';
 import { type Member, mayPublish, memberOfClient } from './member.service.js';
-import { messageHeader, type PreparedMessage } from './message.js';
+import { type PreparedMessage, signedMessage } from './message.js';
 import type { Appended, MessageLog } from './message-log.js';
 import type { SigningKey } from './signing-key.service.js';
 import { payloadValidator, publishedStandard } from './standard-validator.js';
@@ -23,6 +29,8 @@ export interface PublishDeps {
   database: Executor;
   log: MessageLog;
   signingKey: () => Promise<SigningKey>;
+  /** The process's cache of members, rights, mappings and route targets (config-cache.ts). */
+  config: ConfigCache;
   /** Largest standard payload accepted, as canonical JSON bytes. */
   maxDataBytes: number;
 }
@@ -39,18 +47,45 @@ export async function publish(
   events: readonly unknown[],
   options: { batch: boolean; requestId?: string },
 ): Promise<Appended[]> {
-  const member = await sendingMember(deps.database, clientId);
+  for (let attempt = 1; ; attempt += 1) {
+    const view = await deps.config.current(deps.database);
+    let prepared: PreparedMessage[];
+    try {
+      prepared = await prepareAll(deps, view, clientId, events, options.batch);
+    } catch (error) {
+      // A refusal read from cached rows stands only if they are still current (one read of the counter).
+      const refusal = error instanceof ForbiddenError || error instanceof ValidationError;
+      if (refusal && attempt < MAX_CONFIG_ATTEMPTS && (await deps.config.moved(deps.database, view))) continue;
+      throw error;
+    }
+    try {
+      return await deps.log.append(prepared, options.requestId, view.version);
+    } catch (error) {
+      // The configuration changed after these were prepared: prepare them again under the new one.
+      if (!(error instanceof ConfigMovedError)) throw error;
+      if (attempt === MAX_CONFIG_ATTEMPTS) throw configChangingError();
+    }
+  }
+}
+
+async function prepareAll(
+  deps: PublishDeps,
+  view: ConfigView,
+  clientId: string,
+  events: readonly unknown[],
+  batch: boolean,
+): Promise<PreparedMessage[]> {
+  const member = await cachedSendingMember(deps.database, view, clientId);
   if (events.length === 0) throw new ValidationError('exchange.event_invalid', [{ pointer: '/', reason: 'empty' }]);
   if (events.length > MAX_BATCH_EVENTS) {
     throw new PayloadTooLargeError('exchange.batch_too_large', { limit: MAX_BATCH_EVENTS });
   }
   const key = await deps.signingKey();
-  // A batch is mostly one standard: its publication right and mapping are looked up once per request.
-  const lookups = requestLookups(deps.database, member.id);
+  const lookups = configLookups(deps.database, view, member.id);
   const prepared: PreparedMessage[] = [];
   const errors: FieldError[] = [];
   for (const [index, input] of events.entries()) {
-    const pointer = options.batch ? `/${index}` : '';
+    const pointer = batch ? `/${index}` : '';
     const reading = readCloudEvent(input, pointer);
     if (!reading.event) {
       errors.push(...reading.errors);
@@ -61,7 +96,7 @@ export async function publish(
     else prepared.push(outcome.message);
   }
   if (errors.length > 0) throw new ValidationError('exchange.event_invalid', errors, { count: errors.length });
-  return deps.log.append(prepared, options.requestId);
+  return prepared;
 }
 
 async function prepare(
@@ -70,7 +105,7 @@ async function prepare(
   event: InboundEvent,
   key: SigningKey,
   pointer: string,
-  lookups: RequestLookups,
+  lookups: ConfigLookups,
 ): Promise<{ message: PreparedMessage } | { errors: FieldError[] }> {
   const executor = deps.database;
   if (event.source !== member.id) throw new ForbiddenError('exchange.source_mismatch', { source: event.source });
@@ -119,7 +154,6 @@ async function prepare(
   const attachment = event.dataRef ? await selectAttachment(executor, member.id, event.dataRef) : null;
   if (event.dataRef && !attachment)
     return { errors: [{ pointer: `${pointer}/dataref`, reason: 'unknown_attachment' }] };
-  const algorithm: SigningAlgorithm = key.algorithm;
   const facts = {
     id: randomUUID(),
     source: member.id,
@@ -136,40 +170,25 @@ async function prepare(
     dataRef: event.dataRef,
     dataRefType: attachment?.contentType ?? null,
     dataRefSize: attachment?.size ?? null,
-    algorithm,
-    keyId: key.id,
-    dataHash: digest(algorithm, dataJson),
   };
-  const messageHash = digest(algorithm, messageHeader(facts));
-  return {
-    message: {
-      ...facts,
-      data: normalised,
-      dataJson,
-      messageHash,
-      signature: signBytes(algorithm, key.privateKey, messageHash),
-    },
-  };
+  return { message: signedMessage(facts, normalised, dataJson, key) };
 }
 
-interface RequestLookups {
+interface ConfigLookups {
   mayPublish(standardCode: string): Promise<boolean>;
   inboundMapping(standardCode: string, version: number): ReturnType<typeof inboundMapping>;
 }
 
-function requestLookups(executor: Executor, memberId: string): RequestLookups {
-  const rights = new Map<string, Promise<boolean>>();
-  const mappings = new Map<string, ReturnType<typeof inboundMapping>>();
+/** A member's publication rights and mappings, through the configuration view the request prepares under. */
+function configLookups(executor: Executor, view: ConfigView, memberId: string): ConfigLookups {
   return {
-    mayPublish: (standardCode) => once(rights, standardCode, () => mayPublish(executor, memberId, standardCode)),
+    mayPublish: (standardCode) =>
+      view.lookup(`publisher:${memberId}\u0000${standardCode}`, () => mayPublish(executor, memberId, standardCode)),
     inboundMapping: (standardCode, version) =>
-      once(mappings, `${standardCode}.v${version}`, () => inboundMapping(executor, memberId, standardCode, version)),
+      view.lookup(`inbound:${memberId}\u0000${standardCode}\u0000${version}`, () =>
+        inboundMapping(executor, memberId, standardCode, version),
+      ),
   };
-}
-
-function once<T>(cache: Map<string, T>, key: string, make: () => T): T {
-  if (!cache.has(key)) cache.set(key, make());
-  return cache.get(key)!;
 }
 
 async function selectAttachment(executor: Executor, memberId: string, sha256: string) {
@@ -186,7 +205,15 @@ async function selectAttachment(executor: Executor, memberId: string, sha256: st
  * @throws ForbiddenError `exchange.not_a_member` / `exchange.member_disabled`
  */
 export async function sendingMember(executor: Executor, clientId: string): Promise<Member> {
-  const member = await memberOfClient(executor, clientId);
+  return enabledMember(clientId, await memberOfClient(executor, clientId));
+}
+
+async function cachedSendingMember(executor: Executor, view: ConfigView, clientId: string): Promise<Member> {
+  const member = await view.lookup(`member:${clientId}`, () => memberOfClient(executor, clientId));
+  return enabledMember(clientId, member);
+}
+
+function enabledMember(clientId: string, member: Member | undefined): Member {
   if (!member) throw new ForbiddenError('exchange.not_a_member', { clientId });
   if (member.status !== 'enabled') throw new ForbiddenError('exchange.member_disabled', { memberId: member.id });
   return member;

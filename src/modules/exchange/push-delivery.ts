@@ -1,6 +1,6 @@
 /**
- * One push: the message as the subscriber's CloudEvent, signed, POSTed to its endpoint with a time
- * limit. A 2xx is delivered; anything else (a refusal, a timeout, a mapping that fails on this
+ * One push: the message as the subscriber's CloudEvent (or a batch of them, for a subscription that
+ * asked for batches), signed, POSTed to its endpoint with a time limit. A 2xx is delivered; anything else (a refusal, a timeout, a mapping that fails on this
  * message) is a failed attempt, retried with exponential backoff and jitter until the attempt limit,
  * then dead: the console shows why, an operator fixes the mapping or the endpoint and resubmits.
  * Shared by both transports.
@@ -44,10 +44,24 @@ export type PushOutcome = { delivered: true } | { delivered: false; error: strin
 interface Endpoint {
   memberId: string;
   endpoint: string | null;
+  pushBatchSize: number;
 }
+
+/** A delivery rendered for its subscriber, waiting to be POSTed alone or in a batch. */
+interface Rendered {
+  index: number;
+  body: string;
+}
+
+export const BATCH_CONTENT_TYPE = 'application/cloudevents-batch+json';
 
 /**
  * Pushes the leased deliveries (each of a different partition key or none); one outcome per target.
+ * A subscription with `pushBatchSize` above 1 gets its deliveries in batches of up to that many, in
+ * log order: one POST of a JSON array of the same events, signed once over the whole body. A 2xx
+ * delivers the whole batch; anything else is a failed attempt of each delivery in it. Since the
+ * targets hold at most one delivery per key, a batch holds at most one too, and batches may go out
+ * side by side without reordering a key.
  */
 export async function pushDeliveries(
   executor: Executor,
@@ -61,46 +75,88 @@ export async function pushDeliveries(
   const endpoints = await loadEndpoints(executor, [...new Set(targets.map((target) => target.subscriptionId))]);
   const key = await deps.signingKey();
   const mappings = outboundMappings(executor);
-  return Promise.all(
-    targets.map(async (target): Promise<PushOutcome> => {
-      const failed = (error: string): PushOutcome => ({
-        delivered: false,
-        error,
-        dead: target.attempts >= deps.policy.maxAttempts,
-        retryAt: new Date(Date.now() + backoffDelayMs(target.attempts, deps.policy.backoff)),
+  const outcomes: PushOutcome[] = targets.map(() => ({ delivered: true }));
+  const failed = (index: number, error: string): void => {
+    const attempts = targets[index]!.attempts;
+    outcomes[index] = {
+      delivered: false,
+      error,
+      dead: attempts >= deps.policy.maxAttempts,
+      retryAt: new Date(Date.now() + backoffDelayMs(attempts, deps.policy.backoff)),
+    };
+  };
+  const post = async (url: string, batch: readonly Rendered[], batched: boolean): Promise<void> => {
+    const body = batched ? `[${batch.map((entry) => entry.body).join(',')}]` : batch[0]!.body;
+    let error: string | null = null;
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': batched ? BATCH_CONTENT_TYPE : 'application/cloudevents+json',
+          [SIGNATURE_HEADER]: signDelivery(body, key),
+        },
+        body,
+        signal: AbortSignal.timeout(deps.policy.timeoutMs),
+        redirect: 'error',
       });
-      const message = messages.get(target.messageSeq);
-      const endpoint = endpoints.get(target.subscriptionId);
-      if (!message || !endpoint?.endpoint) return failed('no endpoint for this subscription');
-      let body: string;
-      try {
-        body = deliveryBody(await deliveryEvent(executor, message, endpoint.memberId, mappings));
-      } catch (error) {
-        return failed(error instanceof DomainError ? `mapping: ${error.code}` : 'mapping: failed');
+      await response.body?.cancel();
+      if (!response.ok) error = `HTTP ${response.status}`;
+    } catch (failure) {
+      error = describeFailure(failure);
+    }
+    if (error !== null) for (const entry of batch) failed(entry.index, error);
+  };
+  await Promise.all(
+    [...groupBySubscription(targets)].map(async ([subscriptionId, indices]) => {
+      const endpoint = endpoints.get(subscriptionId);
+      const rendered: Rendered[] = [];
+      for (const index of indices) {
+        const message = messages.get(targets[index]!.messageSeq);
+        if (!message || !endpoint?.endpoint) {
+          failed(index, 'no endpoint for this subscription');
+          continue;
+        }
+        try {
+          rendered.push({
+            index,
+            body: deliveryBody(await deliveryEvent(executor, message, endpoint.memberId, mappings)),
+          });
+        } catch (error) {
+          failed(index, error instanceof DomainError ? `mapping: ${error.code}` : 'mapping: failed');
+        }
       }
-      try {
-        const response = await fetch(endpoint.endpoint, {
-          method: 'POST',
-          headers: { 'content-type': 'application/cloudevents+json', [SIGNATURE_HEADER]: signDelivery(body, key) },
-          body,
-          signal: AbortSignal.timeout(deps.policy.timeoutMs),
-          redirect: 'error',
-        });
-        await response.body?.cancel();
-        return response.ok ? { delivered: true } : failed(`HTTP ${response.status}`);
-      } catch (error) {
-        return failed(describeFailure(error));
-      }
+      if (!endpoint?.endpoint || rendered.length === 0) return;
+      const size = endpoint.pushBatchSize;
+      const batches: Rendered[][] = [];
+      for (let at = 0; at < rendered.length; at += size) batches.push(rendered.slice(at, at + size));
+      await Promise.all(batches.map((batch) => post(endpoint.endpoint!, batch, size > 1)));
     }),
   );
+  return outcomes;
+}
+
+/** Target indices by subscription, each list in log order. */
+function groupBySubscription(targets: readonly PushTarget[]): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  for (const [index, target] of targets.entries()) {
+    const group = groups.get(target.subscriptionId);
+    if (group) group.push(index);
+    else groups.set(target.subscriptionId, [index]);
+  }
+  for (const group of groups.values()) group.sort((a, b) => targets[a]!.messageSeq - targets[b]!.messageSeq);
+  return groups;
 }
 
 async function loadEndpoints(executor: Executor, subscriptionIds: readonly string[]): Promise<Map<string, Endpoint>> {
-  const result = await sql<{ id: string; member_id: string; endpoint: string | null }>`
-    select id, member_id, endpoint from exchange.subscription where id = any(${subscriptionIds}::uuid[])`.execute(
-    executor,
+  const result = await sql<{ id: string; member_id: string; endpoint: string | null; push_batch_size: number }>`
+    select id, member_id, endpoint, push_batch_size
+      from exchange.subscription where id = any(${subscriptionIds}::uuid[])`.execute(executor);
+  return new Map(
+    result.rows.map((row) => [
+      row.id,
+      { memberId: row.member_id, endpoint: row.endpoint, pushBatchSize: row.push_batch_size },
+    ]),
   );
-  return new Map(result.rows.map((row) => [row.id, { memberId: row.member_id, endpoint: row.endpoint }]));
 }
 
 /** Why a request failed, in words an operator can act on; never the payload. */

@@ -1,6 +1,7 @@
 /**
  * Routing: which approved subscriptions take a message. Runs inside the publish transaction, so a
- * message is logged and routed together or not at all.
+ * message is logged and routed together or not at all; the log writes the delivery rows with the
+ * messages (message-log.ts).
  *
  * The zone rule is enforced here, whatever a subscription says: a sensitive or classified message
  * never goes to a member in the external zone. Approval refuses such subscriptions already; this is
@@ -12,7 +13,7 @@ import type { Executor } from '../../platform/db/database.js';
 import { evaluateExpression } from './jsonata-expression.js';
 import type { LoggedMessage } from './message.js';
 import type { Classification } from './standard.js';
-import { type RouteTarget, routeTargets } from './subscription.service.js';
+import type { RouteTarget } from './subscription.service.js';
 
 export interface RoutedDelivery {
   subscriptionId: string;
@@ -31,18 +32,21 @@ export function mayCross(classification: Classification, zone: RouteTarget['memb
   return zone === 'internal' || !INTERNAL_ONLY.has(classification);
 }
 
-/** Routes logged messages and writes their delivery rows; returns them. */
-export async function routeMessages(tx: Executor, messages: LoggedMessage[]): Promise<RoutedDelivery[]> {
-  const targetsByStandard = new Map<string, RouteTarget[]>();
+/**
+ * The deliveries of logged messages, with `targetsOf` giving a standard's approved subscriptions
+ * (routeTargets, cached for the transaction's configuration version); audits each zone refusal in `tx`.
+ */
+export async function routeMessages(
+  tx: Executor,
+  messages: LoggedMessage[],
+  targetsOf: (standardCode: string) => Promise<RouteTarget[]>,
+): Promise<RoutedDelivery[]> {
   const routed: RoutedDelivery[] = [];
   for (const message of messages) {
-    let targets = targetsByStandard.get(message.standardCode);
-    if (!targets) {
-      targets = await routeTargets(tx, message.standardCode);
-      targetsByStandard.set(message.standardCode, targets);
-    }
+    const targets = await targetsOf(message.standardCode);
     for (const target of targets) {
       if (target.memberId === message.source) continue; // a system does not receive its own messages
+      if (message.routeTo && !message.routeTo.includes(target.subscriptionId)) continue;
       if (!mayCross(message.classification, target.memberZone)) {
         await recordAudit(tx, {
           actor: { type: 'system', id: 'exchange' },
@@ -67,19 +71,6 @@ export async function routeMessages(tx: Executor, messages: LoggedMessage[]): Pr
         mode: target.mode,
       });
     }
-  }
-  if (routed.length > 0) {
-    await tx
-      .insertInto('exchange.delivery')
-      .values(
-        routed.map((delivery) => ({
-          subscription_id: delivery.subscriptionId,
-          message_seq: delivery.messageSeq,
-          partition_key: delivery.partitionKey,
-          mode: delivery.mode,
-        })),
-      )
-      .execute();
   }
   return routed;
 }

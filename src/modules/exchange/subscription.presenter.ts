@@ -10,6 +10,7 @@ export function presentSubscription(subscription: Subscription): SubscriptionVie
     filter: subscription.filter,
     mode: subscription.mode,
     endpoint: subscription.endpoint,
+    pushBatchSize: subscription.pushBatchSize,
     status: subscription.status,
     reason: subscription.reason,
     requestedBy: subscription.requestedBy,

@@ -12,6 +12,7 @@ const COLUMNS = [
   's.filter',
   's.mode',
   's.endpoint',
+  's.push_batch_size',
   's.status',
   's.reason',
   's.requested_by',
@@ -24,7 +25,7 @@ const COLUMNS = [
 export type SubscriptionColumns = Pick<
   SubscriptionTable,
   'member_id' | 'standard_code' | 'filter' | 'mode' | 'endpoint' | 'requested_by'
->;
+> & { push_batch_size?: number };
 
 export interface SubscriptionFilter {
   /** Staff: subscriptions whose member or standard is owned by one of these units. */
@@ -132,6 +133,14 @@ export async function updateSubscriptionStatus(
     .execute();
 }
 
+export async function updatePushBatchSize(executor: Executor, id: string, pushBatchSize: number): Promise<void> {
+  await tablesOf<MemberTables>(executor)
+    .updateTable('exchange.subscription')
+    .set({ push_batch_size: pushBatchSize, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .execute();
+}
+
 /** The live subscriptions of a member to standards of these classifications (for a move to the external zone). */
 export async function selectLiveSubscriptionsByClassification(
   executor: Executor,
@@ -206,6 +215,7 @@ function subscriptionOf(row: Selectable<SubscriptionTable>): Subscription {
     filter: row.filter,
     mode: row.mode,
     endpoint: row.endpoint,
+    pushBatchSize: row.push_batch_size,
     status: row.status,
     reason: row.reason,
     requestedBy: row.requested_by,

@@ -15,6 +15,7 @@ import {
   DEFAULT_PAGE_LIMIT,
   RejectBody,
   RevokeBody,
+  SubscriptionChangeBody,
   SubscriptionCreateBody,
   SubscriptionListQuery,
   SubscriptionPage,
@@ -23,6 +24,7 @@ import {
 } from './subscription.schema.js';
 import {
   approveSubscription,
+  changePushBatchSize,
   getSubscription,
   listSubscriptions,
   rejectSubscription,
@@ -58,7 +60,7 @@ export function subscriptionRoutes(deps: { database: Database; policy: Policy })
           tags: TAGS,
           summary: 'Ask for a subscription 申请订阅',
           description:
-            '申请订阅一个数据标准，状态为待审批（pending），由标准主管部门审批。push 方式须给出 https 接收地址（本机开发可用 http://localhost）；filter 为可选的 JSONata 布尔表达式。外部区域成员不能订阅敏感、涉密标准（403 exchange.zone_forbidden，记入审计）。\n\nAsks for a subscription (pending until the standard’s owner approves). Push needs an https endpoint (http only to a loopback host, for development); filter is an optional JSONata boolean expression. An external-zone member cannot subscribe to a sensitive or classified standard (403 exchange.zone_forbidden, audited).',
+            '申请订阅一个数据标准，状态为待审批（pending），由标准主管部门审批。push 方式须给出 https 接收地址（本机开发可用 http://localhost）；filter 为可选的 JSONata 布尔表达式；pushBatchSize（仅 push，1–500，默认 1）为一次 POST 最多携带的事件数。外部区域成员不能订阅敏感、涉密标准（403 exchange.zone_forbidden，记入审计）。\n\nAsks for a subscription (pending until the standard’s owner approves). Push needs an https endpoint (http only to a loopback host, for development); filter is an optional JSONata boolean expression; pushBatchSize (push only, 1–500, default 1) is how many events one POST may carry. An external-zone member cannot subscribe to a sensitive or classified standard (403 exchange.zone_forbidden, audited).',
           body: SubscriptionCreateBody,
           response: {
             201: SubscriptionView,
@@ -119,6 +121,37 @@ export function subscriptionRoutes(deps: { database: Database; policy: Policy })
       async (request) =>
         presentSubscription(
           await getSubscription(db, exchangeActor(request, ['staff', 'client']), request.params.subscriptionId, acting),
+        ),
+    );
+
+    app.patch(
+      '/api/exchange/v1/subscriptions/:subscriptionId',
+      {
+        schema: {
+          tags: TAGS,
+          summary: 'Change push batching 修改批量推送',
+          description:
+            '成员本身或管理其所属部门的工作人员修改 push 订阅的批量大小（pushBatchSize，1–500）。只改变接收方式，不改变可接收的内容，无需重新审批；记入审计。\n\nThe member itself, or staff who manage its owner unit, change a push subscription’s batch size (pushBatchSize, 1–500). It changes how the member receives, not what, so no new approval is needed; audited.',
+          params: SubscriptionParams,
+          body: SubscriptionChangeBody,
+          response: {
+            200: SubscriptionView,
+            ...errors,
+            ...notFound,
+            ...conflict,
+            422: problemResponse('The batch size is out of range, or the subscription is a pull one'),
+          },
+        },
+      },
+      async (request) =>
+        presentSubscription(
+          await changePushBatchSize(
+            db,
+            exchangeActor(request, ['staff', 'client']),
+            request.params.subscriptionId,
+            request.body.pushBatchSize,
+            acting,
+          ),
         ),
     );
 

@@ -1,6 +1,12 @@
 /** Request and response schemas of the subscriptions API (TypeBox). */
 import { type Static, Type } from '@sinclair/typebox';
-import { MAX_FILTER_LENGTH, SUBSCRIPTION_MODES, SUBSCRIPTION_STATUSES } from './subscription.js';
+import { MAX_FILTER_LENGTH, MAX_PUSH_BATCH_SIZE, SUBSCRIPTION_MODES, SUBSCRIPTION_STATUSES } from './subscription.js';
+
+// An integer of any size: the service names a value out of range as a field of the problem.
+const PushBatchSize = Type.Integer({
+  description: `仅 push：一次 POST 最多携带的事件数（1–${MAX_PUSH_BATCH_SIZE}，默认 1）；大于 1 时以 application/cloudevents-batch+json 数组投递，整体签名一次 push only: events one POST may carry (1–${MAX_PUSH_BATCH_SIZE}, default 1); above 1 they go as an application/cloudevents-batch+json array, signed once`,
+  examples: [100],
+});
 
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 500;
@@ -29,10 +35,14 @@ export const SubscriptionCreateBody = Type.Object(
         examples: ["HJDZ.XZQH = '110105'"],
       }),
     ),
+    pushBatchSize: Type.Optional(PushBatchSize),
   },
   { additionalProperties: false },
 );
 export type SubscriptionCreateBody = Static<typeof SubscriptionCreateBody>;
+
+export const SubscriptionChangeBody = Type.Object({ pushBatchSize: PushBatchSize }, { additionalProperties: false });
+export type SubscriptionChangeBody = Static<typeof SubscriptionChangeBody>;
 
 export const SubscriptionParams = Type.Object({ subscriptionId: Type.String({ minLength: 1, maxLength: 100 }) });
 export type SubscriptionParams = Static<typeof SubscriptionParams>;
@@ -70,6 +80,7 @@ export const SubscriptionView = Type.Object({
   filter: Nullable,
   mode: Type.String(),
   endpoint: Nullable,
+  pushBatchSize: Type.Integer(),
   status: Type.String(),
   reason: Nullable,
   requestedBy: Nullable,

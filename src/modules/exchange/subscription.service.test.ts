@@ -12,6 +12,7 @@ import { upsertOrgUnits } from '../directory/index.js';
 import { disableMember, enableMember, registerMember } from './member.service.js';
 import {
   approveSubscription,
+  changePushBatchSize,
   getSubscription,
   listSubscriptions,
   rejectSubscription,
@@ -344,5 +345,46 @@ describe('reading subscriptions', () => {
     await expect(getSubscription(db(), { type: 'user', id: 'reader-xt1' }, police.id, deps)).rejects.toBeInstanceOf(
       ForbiddenError,
     );
+  });
+});
+
+describe('push batch size', () => {
+  it('is asked for with a push subscription, changed by its member or its manager, audited, and checked', async () => {
+    await makeStandard('batch-record', 'XD2', 'internal');
+    const subscription = await requestSubscription(
+      db(),
+      police,
+      { standardCode: 'batch-record', mode: 'push', endpoint: 'https://a.example.gov.cn/in', pushBatchSize: 100 },
+      deps,
+    );
+    expect(subscription.pushBatchSize).toBe(100);
+    await approveSubscription(db(), adminXd2, subscription.id, deps);
+    const changed = await changePushBatchSize(db(), police, subscription.id, 500, deps);
+    expect(changed).toMatchObject({ pushBatchSize: 500, status: 'approved' });
+    expect((await changePushBatchSize(db(), adminXd1, subscription.id, 1, deps)).pushBatchSize).toBe(1);
+    const audit = await listAudit(db(), { targetType: 'exchange_subscription', targetId: subscription.id, limit: 5 });
+    expect(audit.entries[0]).toMatchObject({
+      action: 'exchange.subscription.change',
+      details: expect.objectContaining({ pushBatchSize: { from: 500, to: 1 } }),
+    });
+    // The standard's owner decides what the member receives, not how it receives it.
+    await expect(changePushBatchSize(db(), adminXd2, subscription.id, 10, deps)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(changePushBatchSize(db(), app, subscription.id, 10, deps)).rejects.toBeInstanceOf(NotFoundError);
+    for (const size of [0, 501, 2.5]) {
+      await expect(changePushBatchSize(db(), police, subscription.id, size, deps)).rejects.toMatchObject({
+        code: 'exchange.subscription_invalid',
+        fields: [{ pointer: '/pushBatchSize', reason: 'range' }],
+      });
+    }
+    await expect(
+      requestSubscription(
+        db(),
+        adminXd2,
+        { memberId: 'mz-sys', standardCode: 'batch-record', mode: 'pull', pushBatchSize: 10 },
+        deps,
+      ),
+    ).rejects.toMatchObject({ fields: [{ pointer: '/pushBatchSize', reason: 'pull_has_no_push_batch' }] });
+    await revokeSubscription(db(), adminXd2, subscription.id, null, deps);
+    await expect(changePushBatchSize(db(), police, subscription.id, 10, deps)).rejects.toBeInstanceOf(ConflictError);
   });
 });

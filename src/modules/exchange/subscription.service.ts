@@ -5,6 +5,7 @@
  * member never holds an approved subscription to a sensitive or classified standard, and every such
  * attempt is refused and audited. The router applies the rule once more at delivery.
  */
+import { sql } from 'kysely';
 import { recordAudit } from '../../platform/audit/audit-log.js';
 import type { Actor, Policy } from '../../platform/authorization.js';
 import { type Executor, inTransaction } from '../../platform/db/database.js';
@@ -16,6 +17,7 @@ import {
   ValidationError,
 } from '../../platform/errors.js';
 import './exchange-members.messages.js';
+import { afterConfigChange } from './config-cache.js';
 import { checkExpression } from './jsonata-expression.js';
 import { EXCHANGE_MANAGE_PERMISSION, EXCHANGE_READ_PERMISSION, type MemberDetail, zoneAllows } from './member.js';
 import { type StandardRef, selectStandardRef } from './member.repository.js';
@@ -23,6 +25,7 @@ import { decidedBy, findMember, unitsOf } from './member.service.js';
 import {
   MAX_ENDPOINT_LENGTH,
   MAX_FILTER_LENGTH,
+  MAX_PUSH_BATCH_SIZE,
   MAX_REASON_LENGTH,
   type RouteTarget,
   SUBSCRIPTION_MODES,
@@ -39,6 +42,7 @@ import {
   selectRouteTargets,
   selectSubscription,
   selectSubscriptions,
+  updatePushBatchSize,
   updateSubscriptionStatus,
 } from './subscription.repository.js';
 
@@ -77,6 +81,7 @@ export async function requestSubscription(
     mode: typeof input.mode === 'string' ? input.mode : '',
     endpoint: typeof input.endpoint === 'string' && input.endpoint.trim() !== '' ? input.endpoint.trim() : null,
     filter: typeof input.filter === 'string' && input.filter.trim() !== '' ? input.filter.trim() : null,
+    pushBatchSize: input.pushBatchSize ?? 1,
   };
   const refusal = await inTransaction(executor, async (tx) => {
     const member = await requestingMember(tx, actor, input.memberId, deps.policy);
@@ -87,7 +92,11 @@ export async function requestSubscription(
       standard = await selectStandardRef(tx, fields.standardCode);
       if (!standard) errors.push({ pointer: '/standardCode', reason: 'not_found' });
     }
-    errors.push(...checkDelivery(fields.mode, fields.endpoint), ...checkFilter(fields.filter));
+    errors.push(
+      ...checkDelivery(fields.mode, fields.endpoint),
+      ...checkFilter(fields.filter),
+      ...checkPushBatchSize(fields.mode, fields.pushBatchSize),
+    );
     if (errors.length > 0) {
       throw new ValidationError('exchange.subscription_invalid', errors, { count: errors.length });
     }
@@ -100,24 +109,47 @@ export async function requestSubscription(
         subscriptionId: live.id,
       });
     }
-    const id = await insertSubscription(tx, {
-      member_id: member.id,
-      standard_code: standard!.code,
-      mode: fields.mode as SubscriptionMode,
-      endpoint: fields.endpoint,
-      filter: fields.filter,
-      requested_by: decidedBy(actor),
-    });
+    // A concurrent identical request can commit between the check above and this insert; the unique
+    // index then refuses ours. The savepoint keeps the transaction usable to answer 409 like the check.
+    await sql`savepoint subscription_request`.execute(tx);
+    let id: string;
+    try {
+      id = await insertSubscription(tx, {
+        member_id: member.id,
+        standard_code: standard!.code,
+        mode: fields.mode as SubscriptionMode,
+        endpoint: fields.endpoint,
+        filter: fields.filter,
+        push_batch_size: fields.pushBatchSize,
+        requested_by: decidedBy(actor),
+      });
+    } catch (error) {
+      if (!isLiveSubscriptionConflict(error)) throw error;
+      await sql`rollback to savepoint subscription_request`.execute(tx);
+      const winner = await selectLiveSubscription(tx, member.id, standard!.code);
+      throw new ConflictError('exchange.subscription_exists', {
+        memberId: member.id,
+        standardCode: standard!.code,
+        subscriptionId: winner?.id,
+      });
+    }
     await audit(tx, actor, 'exchange.subscription.request', id, {
       memberId: member.id,
       standardCode: standard!.code,
       mode: fields.mode,
       filtered: fields.filter !== null,
+      pushBatchSize: fields.pushBatchSize,
     });
     return (await selectSubscription(tx, id))!;
   });
   if ('refused' in refusal) return refuse(executor, actor, refusal);
   return refusal;
+}
+
+/** PostgreSQL's unique_violation (23505) on the one-live-subscription-per-member-and-standard index. */
+function isLiveSubscriptionConflict(error: unknown): boolean {
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  return code === '23505' && (constraint === undefined || constraint === 'subscription_live_idx');
 }
 
 /**
@@ -132,7 +164,7 @@ export async function approveSubscription(
   subscriptionId: string,
   deps: SubscriptionServiceDeps,
 ): Promise<Subscription> {
-  const outcome = await inTransaction(executor, async (tx) => {
+  const approval = inTransaction(executor, async (tx) => {
     const { subscription, standard } = await decidable(tx, actor, subscriptionId, deps.policy);
     assertStatus(subscription, ['pending'], 'approved');
     const member = await findMember(tx, subscription.memberId, true);
@@ -148,6 +180,7 @@ export async function approveSubscription(
     });
     return (await selectSubscription(tx, subscription.id))!;
   });
+  const outcome = await afterConfigChange(approval);
   if ('refused' in outcome) return refuse(executor, actor, outcome);
   return outcome;
 }
@@ -181,6 +214,43 @@ export async function revokeSubscription(
   deps: SubscriptionServiceDeps,
 ): Promise<Subscription> {
   return decide(executor, actor, subscriptionId, 'revoked', ['pending', 'approved'], reason ?? null, false, deps);
+}
+
+/**
+ * Changes how many deliveries a push subscription takes in one POST. Asked for by whoever may ask
+ * for the subscription (the member itself, or staff who manage its owner unit): it changes how the
+ * member receives, not what it may receive, so it needs no new approval. Audited with both values.
+ * @throws NotFoundError `exchange.subscription_not_found`; ValidationError `exchange.subscription_invalid` (`/pushBatchSize`); ConflictError `exchange.subscription_state`; ForbiddenError `exchange.not_a_member` | `access.denied`
+ * @example await changePushBatchSize(db, actor, subscriptionId, 100, deps);
+ */
+export async function changePushBatchSize(
+  executor: Executor,
+  actor: Actor,
+  subscriptionId: string,
+  pushBatchSize: number,
+  deps: SubscriptionServiceDeps,
+): Promise<Subscription> {
+  return inTransaction(executor, async (tx) => {
+    const subscription = UUID.test(subscriptionId) ? await selectSubscription(tx, subscriptionId, true) : undefined;
+    if (actor.type === 'machine') {
+      await clientMember(tx, actor);
+      if (!subscription || subscription.memberId !== actor.id) throw notFound(subscriptionId);
+    } else {
+      if (!subscription) throw notFound(subscriptionId);
+      const member = await findMember(tx, subscription.memberId);
+      await deps.policy.assertAllowed(tx, actor, EXCHANGE_MANAGE_PERMISSION, member.ownerOrgUnitCode);
+    }
+    const errors = checkPushBatchSize(subscription.mode, pushBatchSize);
+    if (errors.length > 0) throw new ValidationError('exchange.subscription_invalid', errors, { count: errors.length });
+    assertStatus(subscription, ['pending', 'approved'], 'changed');
+    await updatePushBatchSize(tx, subscription.id, pushBatchSize);
+    await audit(tx, actor, 'exchange.subscription.change', subscription.id, {
+      memberId: subscription.memberId,
+      standardCode: subscription.standardCode,
+      pushBatchSize: { from: subscription.pushBatchSize, to: pushBatchSize },
+    });
+    return (await selectSubscription(tx, subscription.id))!;
+  });
 }
 
 /**
@@ -298,6 +368,15 @@ export function checkDelivery(mode: string, endpoint: string | null): FieldError
   return reason ? [{ pointer: '/endpoint', reason }] : [];
 }
 
+/** A batch size is a push setting: a whole number from 1 to the limit; pull takes only the default. */
+export function checkPushBatchSize(mode: string, pushBatchSize: number): FieldError[] {
+  if (!Number.isInteger(pushBatchSize) || pushBatchSize < 1 || pushBatchSize > MAX_PUSH_BATCH_SIZE) {
+    return [{ pointer: '/pushBatchSize', reason: 'range' }];
+  }
+  if (mode === 'pull' && pushBatchSize !== 1) return [{ pointer: '/pushBatchSize', reason: 'pull_has_no_push_batch' }];
+  return [];
+}
+
 function endpointProblem(endpoint: string): string | null {
   if (endpoint.length > MAX_ENDPOINT_LENGTH) return 'too_long';
   let url: URL;
@@ -410,7 +489,7 @@ async function decide(
   reasonRequired: boolean,
   deps: SubscriptionServiceDeps,
 ): Promise<Subscription> {
-  return inTransaction(executor, async (tx) => {
+  const decision = inTransaction(executor, async (tx) => {
     const { subscription } = await decidable(tx, actor, subscriptionId, deps.policy);
     const text = typeof reason === 'string' ? reason.trim() : '';
     const errors: FieldError[] = [];
@@ -436,6 +515,7 @@ async function decide(
     );
     return (await selectSubscription(tx, subscription.id))!;
   });
+  return afterConfigChange(decision);
 }
 
 function assertStatus(subscription: Subscription, allowed: readonly SubscriptionStatus[], action: string): void {

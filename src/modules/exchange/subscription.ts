@@ -16,6 +16,8 @@ export const LIVE_STATUSES: readonly SubscriptionStatus[] = ['pending', 'approve
 export const MAX_FILTER_LENGTH = 4000;
 export const MAX_ENDPOINT_LENGTH = 2000;
 export const MAX_REASON_LENGTH = 500;
+/** Deliveries one batched push may carry (migration 0020 checks it too). */
+export const MAX_PUSH_BATCH_SIZE = 500;
 
 export interface Subscription {
   id: string;
@@ -24,6 +26,8 @@ export interface Subscription {
   filter: string | null;
   mode: SubscriptionMode;
   endpoint: string | null;
+  /** Push: deliveries sent together in one POST; 1 sends each event on its own. */
+  pushBatchSize: number;
   status: SubscriptionStatus;
   /** Why it was rejected or revoked. */
   reason: string | null;
@@ -41,6 +45,8 @@ export interface SubscriptionInput {
   mode: string;
   endpoint?: string | null | undefined;
   filter?: string | null | undefined;
+  /** Push only; 1 when left out. */
+  pushBatchSize?: number | undefined;
 }
 
 /** Where the router sends a standard's messages. */

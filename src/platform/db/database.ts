@@ -69,6 +69,10 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: poolSize,
+    // No JIT: the platform's queries are short, and the planner prices some of them (a queue walked in
+    // order over a deep backlog) above the JIT threshold, then spends ~45 ms compiling a query that
+    // reads a few hundred index entries. Server-wide settings are the operator's; this is per session.
+    options: '-c jit=off',
     // bigint as number, as PGlite returns it: ids and counts stay far below 2^53.
     types: { getTypeParser: (oid, format) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format)) },
   });

@@ -6,6 +6,7 @@
 import type { Adapter, AdapterFactory, AdapterPayload, ClientMetadata } from 'oidc-provider';
 import type { Database } from '../../../platform/db/database.js';
 import type { SecretBox } from '../../../platform/secrets/secret-box.js';
+import { forgetAccessTokens } from './access-token.authenticator.js';
 import { CLIENT_ID_PATTERN } from './oidc-client.js';
 import { selectClient } from './oidc-client.repository.js';
 import { secretContext } from './oidc-client.service.js';
@@ -51,14 +52,18 @@ function payloadAdapter(database: Database, model: string): Adapter {
     async findByUserCode(userCode) {
       return payloadOf(await selectPayloadBy(db, model, 'user_code', userCode));
     },
+    // A revoked token is forgotten by the access-token authenticator once it is gone from the table.
     async consume(id) {
       await consumePayload(db, model, id);
+      forgetAccessTokens({ id });
     },
     async destroy(id) {
       await deletePayload(db, model, id);
+      forgetAccessTokens({ id });
     },
     async revokeByGrantId(grantId) {
       await deleteByGrant(db, model, grantId);
+      forgetAccessTokens({ grantId });
     },
   };
 }

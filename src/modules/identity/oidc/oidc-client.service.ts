@@ -15,6 +15,7 @@ import { type FieldError, NotFoundError, ValidationError } from '../../../platfo
 import { recordEvent } from '../../../platform/events/outbox.js';
 import type { SecretBox } from '../../../platform/secrets/secret-box.js';
 import { getOrgUnit, orgSubtree } from '../../directory/index.js';
+import { forgetAccessTokens } from './access-token.authenticator.js';
 import './oidc.messages.js';
 import {
   CLIENT_CHANGED_EVENT,
@@ -338,7 +339,7 @@ async function setEnabled(
   enabled: boolean,
   deps: ClientServiceDeps,
 ): Promise<RegisteredClient> {
-  return inTransaction(executor, async (tx) => {
+  const change = inTransaction(executor, async (tx) => {
     const current = await lockedClient(tx, actor, clientId, deps.policy);
     if (current.enabled === enabled) return publicOf(current);
     await updateClientColumns(tx, clientId, { enabled });
@@ -347,6 +348,10 @@ async function setEnabled(
     await recordChange(tx, actor, clientId, enabled ? 'enabled' : 'disabled', ['enabled']);
     return mustGet(tx, clientId);
   });
+  const client = await change;
+  // The authenticator remembers live tokens for a moment: a disabled system's go at once here.
+  if (!enabled) forgetAccessTokens({ clientId });
+  return client;
 }
 
 async function lockedClient(executor: Executor, actor: Actor, clientId: string, policy: Policy): Promise<ClientRow> {

@@ -10,6 +10,7 @@
 import type { Executor } from '../../../platform/db/database.js';
 import type { EventDispatcher } from '../../../platform/events/dispatcher.js';
 import { SESSION_ENDED_EVENT, type SessionEndedEvent } from '../session.js';
+import { forgetAccessTokens } from './access-token.authenticator.js';
 import { deleteGrant, deletePayload, selectSessionsOfAccount } from './oidc-payload.repository.js';
 import type { OidcLogger, OpenIdProvider } from './openid-provider.js';
 
@@ -59,7 +60,10 @@ export async function endOidcSessionsOf(executor: Executor, personId: string): P
     const authorizations = (session.payload.authorizations ?? {}) as Record<string, SessionAuthorization>;
     for (const [clientId, authorization] of Object.entries(authorizations)) {
       if (authorization.sid) notices.push({ clientId, sid: authorization.sid });
-      if (authorization.grantId && !authorization.persistsLogout) await deleteGrant(executor, authorization.grantId);
+      if (authorization.grantId && !authorization.persistsLogout) {
+        await deleteGrant(executor, authorization.grantId);
+        forgetAccessTokens({ grantId: authorization.grantId });
+      }
     }
     await deletePayload(executor, 'Session', session.id);
   }
