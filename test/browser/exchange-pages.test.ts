@@ -5,13 +5,16 @@
  * approval. A system administrator signs in through the form and walks every tab: the overview,
  * registering a member (its secret shown once), the standards with a version's schema, a mapping's
  * dry run (a result, then errors), approving the subscription, a message's proof and deliveries, and
- * resubmitting the dead letter once the subscriber is fixed. Each view passes axe's WCAG 2.1 AA rules.
- * Needs the built workbench (`npm run build`).
+ * resubmitting the dead letter once the subscriber is fixed. Then authoring: a new standard, its
+ * drafts (a schema the server refuses, then good ones) published after reading their compatibility
+ * reports, a member's right to publish it granted and revoked; and correcting dead letters' payloads
+ * (a field error, then accepted). Each view and dialog passes axe's WCAG 2.1 AA rules, in Chinese and
+ * in English. Needs the built workbench (`npm run build`).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { grantRole } from '../../src/modules/access/index.js';
 import { assignPost, createPerson } from '../../src/modules/directory/index.js';
@@ -29,7 +32,7 @@ import {
   startBrowserPlatform,
   type WatchedPage,
 } from '../support/browser.js';
-import { personXml, populationEvent, seedTestExchange } from '../support/exchange.js';
+import { personXml, populationEvent, seedTestExchange, type TestExchange } from '../support/exchange.js';
 import { makePerson } from '../support/people.js';
 import type { TestPlatform } from '../support/runtime.js';
 
@@ -38,6 +41,8 @@ const PASSWORD = 'Lantern-Festival-2025';
 const DISTRICT = 'HT';
 
 let served: BrowserPlatform;
+/** The seeded exchange, to publish more messages later. */
+let testExchange: TestExchange;
 /** The push subscriber's endpoint: refuses everything until the test fixes it. */
 let hook: Server;
 let hookFailing = true;
@@ -88,6 +93,7 @@ async function seed(platform: TestPlatform, endpoint: string): Promise<void> {
   const db = platform.runtime.database.kysely;
   const policy = platform.runtime.policy;
   const exchange = await seedTestExchange(platform, [{ id: 'mz-jzxt', mode: 'push', endpoint }]);
+  testExchange = exchange;
   await registerMember(
     db,
     SYSTEM_ACTOR,
@@ -146,16 +152,25 @@ async function seed(platform: TestPlatform, endpoint: string): Promise<void> {
   }
 }
 
+async function deadCount(platform: TestPlatform): Promise<number> {
+  const result = await sql<{ count: number }>`select count(*)::int as count from exchange.delivery
+    where status = 'dead'`.execute(platform.runtime.database.kysely);
+  return result.rows[0]?.count ?? 0;
+}
+
 let watched: WatchedPage;
 let page: Page;
+/** The answers a test provokes on purpose; anything else the page complains of is a fault. */
+let provoked: number[];
 
 beforeEach(async () => {
   watched = await openWatchedPage(served.browser);
   page = watched.page;
+  // The 401 that sends a visitor to sign in is the behaviour under test.
+  provoked = [401];
 });
 
-// The 401 that sends a visitor to sign in is the behaviour under test; anything else is a fault.
-afterEach(() => closeWatchedPage(watched, [401]));
+afterEach(() => closeWatchedPage(watched, provoked));
 
 const heading = () => page.getByRole('main').getByRole('heading', { level: 1 });
 const nav = () => page.getByRole('navigation', { name: '主导航' });
@@ -163,6 +178,8 @@ const panel = () => page.getByRole('tabpanel');
 const status = (text: string | RegExp) => page.getByRole('status').filter({ hasText: text });
 /** antd draws a select's options outside the listbox it announces: pick the drawn one, as a mouse would. */
 const option = (text: string) => page.locator('.ant-select-item-option', { hasText: text });
+
+const isFocused = (locator: Locator) => locator.evaluate((element) => element === element.ownerDocument.activeElement);
 
 const signIn = (login: string) => signInAsStaff(page, served.baseUrl, login, PASSWORD);
 
@@ -305,6 +322,225 @@ describe('the exchange pages for a system administrator', () => {
       panel().getByRole('table', { name: 'Every data standard, by code' }).locator('tbody tr').count(),
     ).toBe(4);
     await expectAccessible(page, 'standards in English');
+
+    // The authoring dialogs in English: opened, checked, and left (one draft saved to publish).
+    await panel().getByRole('button', { name: 'New data standard' }).click();
+    const create = page.getByRole('dialog', { name: 'New data standard' });
+    await eventually(() => create.getByLabel('Code').count()).toBe(1);
+    await expectAccessible(page, 'standard form in English');
+    await create.getByRole('button', { name: 'Cancel' }).click();
+    await eventually(() => create.count()).toBe(0);
+
+    await panel().getByRole('button', { name: 'Versions of “Population basic information”' }).click();
+    await panel().getByRole('button', { name: 'Draft a new version' }).click();
+    const draft = page.getByRole('dialog', { name: 'Draft a new version of “Population basic information”' });
+    await eventually(() => draft.getByLabel('JSON Schema').inputValue()).toContain('idNumber');
+    await expectAccessible(page, 'draft editor in English');
+    await draft.getByRole('button', { name: 'Save the draft' }).click();
+    await eventually(() => status('Draft v2 of “Population basic information” is saved.').count()).toBe(1);
+    await panel().getByRole('button', { name: 'Publish v2…' }).click();
+    const publish = page.getByRole('dialog', { name: 'Publish “Population basic information” v2' });
+    await eventually(() =>
+      publish.getByText('Compatible with v1: existing subscribers can use it as they are.').count(),
+    ).toBe(1);
+    await expectAccessible(page, 'publish dialog in English');
+    await publish.getByRole('button', { name: 'Cancel' }).click();
+    await eventually(() => publish.count()).toBe(0);
+
+    const publishers = panel().getByRole('table', {
+      name: 'The members that may publish data under “Population basic information”',
+    });
+    await eventually(() => publishers.getByText('gaj-rkxt', { exact: true }).count()).toBe(1);
+    await panel().getByRole('button', { name: 'Grant the right to publish' }).click();
+    const grant = page.getByRole('dialog', { name: 'Let a member publish “Population basic information”' });
+    await eventually(() => grant.getByLabel('Member').count()).toBe(1);
+    await expectAccessible(page, 'grant dialog in English');
+    await grant.getByRole('button', { name: 'Cancel' }).click();
+    await eventually(() => grant.count()).toBe(0);
+    await publishers.getByRole('button', { name: 'Revoke gaj-rkxt’s right' }).click();
+    const revoke = page.getByRole('dialog', {
+      name: 'Take away gaj-rkxt’s right to publish “Population basic information”',
+    });
+    await eventually(() => revoke.count()).toBe(1);
+    await expectAccessible(page, 'revoke dialog in English');
+    await revoke.getByRole('button', { name: 'Cancel' }).click();
+    await eventually(() => revoke.count()).toBe(0);
+  });
+
+  it('authors a standard: creates it, publishes two versions, grants and revokes the right to publish it', async () => {
+    provoked.push(422);
+    await signIn('admin01');
+    await page.goto(`${served.baseUrl}/workbench/exchange?tab=standards`);
+    await eventually(() => page.getByRole('tab', { name: '数据标准', selected: true }).count()).toBe(1);
+    await eventually(() =>
+      panel().getByRole('table', { name: '全部数据标准，按代码排序' }).locator('tbody tr').count(),
+    ).toBe(4);
+
+    // A new standard: a code the service refuses is marked on its field, then a good one.
+    await panel().getByRole('button', { name: '新建数据标准' }).click();
+    const create = page.getByRole('dialog', { name: '新建数据标准' });
+    const code = create.getByLabel('代码');
+    await eventually(() => isFocused(code)).toBe(true);
+    await code.fill('Housing Basic');
+    await create.getByLabel('中文名称').fill('住房基本信息');
+    await create.getByLabel('英文名称').fill('Housing basic information');
+    await create.getByLabel('主管部门').click();
+    await page.getByRole('tree').last().getByText('汇通区 (HT)').click();
+    await create.getByRole('button', { name: '新建', exact: true }).click();
+    // The service's refusal is on the field, and the field says so to a screen reader.
+    await eventually(async () => {
+      const helpId = (await code.getAttribute('aria-describedby')) ?? '';
+      return helpId === '' ? '' : create.locator(`[id="${helpId.split(' ')[0]}"]`).textContent();
+    }).toBe('格式不正确');
+    expect(await code.getAttribute('aria-invalid')).toBe('true');
+    await eventually(() => isFocused(code)).toBe(true);
+    await expectAccessible(page, 'standard form with a field error');
+    await code.fill('housing-basic');
+    // A changed field is checked again: the server's complaint goes, and the form can be sent again.
+    await eventually(() => create.getByText('格式不正确').count()).toBe(0);
+    await create.getByRole('button', { name: '新建', exact: true }).click();
+    await eventually(() => status('已新建数据标准“住房基本信息”（housing-basic），请起草第一个版本。').count()).toBe(1);
+    expect(await create.count()).toBe(0);
+    await eventually(() => panel().getByText('该标准还没有版本。').count()).toBe(1);
+    // The dialog's work done, the reader is taken to what comes next: the new standard's versions.
+    await eventually(() =>
+      isFocused(panel().getByRole('heading', { name: '住房基本信息（housing-basic）的版本' })),
+    ).toBe(true);
+
+    // The first draft: not JSON, then a schema the server refuses (named under the editor), then a good one.
+    await panel().getByRole('button', { name: '起草新版本' }).click();
+    const draft = page.getByRole('dialog', { name: '起草“住房基本信息”的新版本' });
+    const schema = draft.getByLabel('JSON Schema');
+    await eventually(() => schema.inputValue()).toContain('2020-12');
+    await eventually(() => isFocused(schema)).toBe(true);
+    await schema.fill('{ "type": "object", ');
+    await draft.getByRole('button', { name: '保存草稿' }).click();
+    await eventually(() => draft.getByRole('alert').filter({ hasText: '不是有效的 JSON' }).count()).toBe(1);
+    await schema.fill(JSON.stringify({ type: 'object', properties: { houseId: { type: 'strin' } } }));
+    await draft.getByRole('button', { name: '保存草稿' }).click();
+    const schemaErrors = draft.getByRole('alert').filter({ hasText: '/schema/properties/houseId/type' });
+    await eventually(() => schemaErrors.textContent()).toContain('不是有效的 JSON Schema');
+    expect(await schema.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = await schema.getAttribute('aria-describedby');
+    expect(await draft.locator(`[id="${describedBy}"]`).textContent()).toContain('/schema/properties/houseId/type');
+    await expectAccessible(page, 'draft editor with schema errors');
+    const v1 = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      properties: { houseId: { type: 'string' }, area: { type: 'number' } },
+      required: ['houseId'],
+    };
+    await schema.fill(JSON.stringify(v1, null, 2));
+    await draft.getByLabel('变更说明').fill('首个版本');
+    await draft.getByRole('button', { name: '保存草稿' }).click();
+    await eventually(() => status('已保存“住房基本信息”的草稿 v1。').count()).toBe(1);
+    await eventually(() => isFocused(panel().getByRole('button', { name: '发布 v1…' }))).toBe(true);
+
+    // Published after reading its report: the first version has nothing to compare with.
+    await panel().getByRole('button', { name: '发布 v1…' }).click();
+    const publish1 = page.getByRole('dialog', { name: '发布“住房基本信息” v1' });
+    await eventually(() => publish1.getByText('这是第一个版本，没有可比较的前一版本。').count()).toBe(1);
+    await expectAccessible(page, 'publish dialog, first version');
+    await publish1.getByRole('button', { name: '发布 v1', exact: true }).click();
+    await eventually(() => status('已发布“住房基本信息” v1。').count()).toBe(1);
+    const versions = panel().getByRole('table', { name: '各版本的状态，按版本号排序' });
+    await eventually(() => versions.getByRole('row').filter({ hasText: 'v1' }).textContent()).toContain('已发布');
+
+    // The second version requires the area: breaking, so publishing waits for the operator to say so.
+    await panel().getByRole('button', { name: '起草新版本' }).click();
+    const draft2 = page.getByRole('dialog', { name: '起草“住房基本信息”的新版本' });
+    await eventually(() => draft2.getByLabel('JSON Schema').inputValue()).toContain('houseId');
+    await draft2.getByLabel('JSON Schema').fill(JSON.stringify({ ...v1, required: ['houseId', 'area'] }, null, 2));
+    await draft2.getByRole('button', { name: '保存草稿' }).click();
+    await eventually(() => status('已保存“住房基本信息”的草稿 v2。').count()).toBe(1);
+    await panel().getByRole('button', { name: '发布 v2…' }).click();
+    const publish2 = page.getByRole('dialog', { name: '发布“住房基本信息” v2' });
+    await eventually(() => publish2.getByText('与 v1 相比有不兼容的变更，订阅方须调整后才能使用。').count()).toBe(1);
+    const changes = publish2.getByRole('table', { name: 'v2 相对 v1 的变更' });
+    expect(await changes.locator('tbody tr').allInnerTexts()).toEqual([expect.stringContaining('/area')]);
+    const publishButton = publish2.getByRole('button', { name: '发布 v2', exact: true });
+    expect(await publishButton.isDisabled()).toBe(true);
+    await expectAccessible(page, 'publish dialog, breaking version');
+    await publish2.getByRole('checkbox', { name: /^我已知晓这是不兼容的版本/ }).check();
+    await publishButton.click();
+    await eventually(() => status('已发布“住房基本信息” v2。').count()).toBe(1);
+    await eventually(() => versions.getByRole('row').filter({ hasText: 'v2' }).textContent()).toContain('是');
+
+    // The right to publish it: granted to the population register, then taken away.
+    const publishers = panel().getByRole('table', { name: '可按“住房基本信息”发布数据的交换成员' });
+    await eventually(() => publishers.getByText('还没有成员可按此标准发布。').count()).toBe(1);
+    await panel().getByRole('button', { name: '授予发布权' }).click();
+    const grant = page.getByRole('dialog', { name: '授予“住房基本信息”的发布权' });
+    await grant.getByRole('button', { name: '授权', exact: true }).click();
+    await eventually(() => grant.getByText('必填').count()).toBe(1);
+    await grant.getByLabel('交换成员').click();
+    await option('gaj-rkxt').click();
+    await expectAccessible(page, 'grant dialog');
+    await grant.getByRole('button', { name: '授权', exact: true }).click();
+    await eventually(() => status('已允许 gaj-rkxt 按“住房基本信息”发布数据。').count()).toBe(1);
+    await eventually(() => publishers.getByText('gaj-rkxt', { exact: true }).count()).toBe(1);
+    await publishers.getByRole('button', { name: '撤销 gaj-rkxt 的发布权' }).click();
+    const revoke = page.getByRole('dialog', { name: '撤销 gaj-rkxt 按“住房基本信息”发布的权利' });
+    await eventually(() => revoke.count()).toBe(1);
+    await expectAccessible(page, 'revoke dialog');
+    await revoke.getByRole('button', { name: '撤销', exact: true }).click();
+    await eventually(() => status('已撤销 gaj-rkxt 按“住房基本信息”发布的权利。').count()).toBe(1);
+    await eventually(() => publishers.getByText('还没有成员可按此标准发布。').count()).toBe(1);
+  });
+
+  it('corrects dead letters: a payload its schema refuses, then one it takes, in Chinese and English', async () => {
+    provoked.push(422);
+    hookFailing = true;
+    const before = await deadCount(served.platform);
+    for (const [id, serial] of [
+      ['wb-2', '102'],
+      ['wb-3', '103'],
+    ] as const) {
+      const published = await testExchange.publish('gaj-rkxt', populationEvent(id, serial));
+      expect(published.statusCode, published.body).toBe(202);
+    }
+    await waitFor(async () => (await deadCount(served.platform)) === before + 2);
+    // The corrected messages go to a subscriber that works again.
+    hookFailing = false;
+
+    await signIn('admin01');
+    await page.goto(`${served.baseUrl}/workbench/exchange?tab=dead-letters`);
+    const dead = panel().getByRole('table', { name: '死信及其失败原因' });
+    await eventually(() => dead.locator('tbody tr').count()).toBe(2);
+    await dead.getByRole('button', { name: '更正并重发' }).first().click();
+    const dialog = page.getByRole('dialog', { name: /^更正并重发：消息 \d+ → mz-jzxt$/ });
+    const payload = dialog.getByLabel('标准数据（JSON）');
+    await eventually(() => payload.inputValue()).toContain('"sex"');
+    const data = JSON.parse(await payload.inputValue()) as Record<string, unknown>;
+    await expectAccessible(page, 'correction dialog');
+
+    await payload.fill(JSON.stringify({ ...data, sex: '3' }, null, 2));
+    await dialog.getByLabel('更正原因（记入审计）').fill('性别代码录入有误');
+    await dialog.getByRole('button', { name: '更正并重发' }).click();
+    const payloadErrors = dialog.getByRole('alert').filter({ hasText: '/data/sex' });
+    await eventually(() => payloadErrors.textContent()).toContain('不是代码表中的值');
+    expect(await payload.getAttribute('aria-invalid')).toBe('true');
+    await expectAccessible(page, 'correction dialog with a field error');
+
+    await payload.fill(JSON.stringify({ ...data, sex: '2' }, null, 2));
+    await dialog.getByRole('button', { name: '更正并重发' }).click();
+    await eventually(() => status(/^已更正并重发，新事件 wb-\d#fix-1。$/).count()).toBe(1);
+    expect(await dialog.count()).toBe(0);
+    await eventually(() => dead.locator('tbody tr').count()).toBe(1);
+
+    // The other in English.
+    await page.getByRole('radiogroup', { name: '界面语言' }).getByText('English').click();
+    const deadEn = panel().getByRole('table', { name: 'Dead letters with why they failed' });
+    await eventually(() => deadEn.locator('tbody tr').count()).toBe(1);
+    await deadEn.getByRole('button', { name: 'Correct and resubmit' }).click();
+    const dialogEn = page.getByRole('dialog', { name: /^Correct and resubmit: message \d+ → mz-jzxt$/ });
+    await eventually(() => dialogEn.getByLabel('Standard payload (JSON)').inputValue()).toContain('"sex"');
+    await expectAccessible(page, 'correction dialog in English');
+    await dialogEn.getByLabel('Why (audited)').fill('Resent after the endpoint was fixed');
+    await dialogEn.getByRole('button', { name: 'Correct and resubmit' }).click();
+    await eventually(() => deadEn.getByText('No dead letters.').count()).toBe(1);
+    await expectAccessible(page, 'dead letters in English, after corrections');
+    await waitFor(async () => (await deadCount(served.platform)) === before);
   });
 });
 
@@ -320,9 +556,26 @@ describe('the exchange pages for a security auditor', () => {
     expect(await panel().getByRole('button', { name: '登记交换成员' }).count()).toBe(0);
     expect(await members.getByRole('button', { name: '停用' }).count()).toBe(0);
 
+    await openTab('数据标准');
+    await panel().getByRole('button', { name: '查看“人口基本信息”的版本' }).click();
+    const publishers = panel().getByRole('table', { name: '可按“人口基本信息”发布数据的交换成员' });
+    await eventually(() => publishers.getByText('gaj-rkxt', { exact: true }).count()).toBe(1);
+    expect(await panel().getByRole('button', { name: '新建数据标准' }).count()).toBe(0);
+    expect(
+      await panel()
+        .getByRole('button', { name: /^(起草新版本|修改草稿|发布 v)/ })
+        .count(),
+    ).toBe(0);
+    expect(
+      await panel()
+        .getByRole('button', { name: /发布权$/ })
+        .count(),
+    ).toBe(0);
+
     await openTab('死信处理');
     await eventually(() => panel().getByRole('table', { name: '死信及其失败原因' }).count()).toBe(1);
     expect(await panel().getByRole('checkbox').count()).toBe(0);
+    expect(await panel().getByRole('button', { name: '更正并重发' }).count()).toBe(0);
     expect(
       await panel()
         .getByRole('button', { name: /^重新投递/ })

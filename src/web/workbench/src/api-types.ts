@@ -240,6 +240,14 @@ export interface ExchangeMemberWithSecret {
   clientSecret: string;
 }
 
+/** A member's right to publish under a standard (GET /api/exchange/v1/standards/{code}/publishers). */
+export interface ExchangePublisher {
+  standardCode: string;
+  memberId: string;
+  grantedBy: string | null;
+  grantedAt: string;
+}
+
 export const CLASSIFICATIONS = ['public', 'internal', 'sensitive', 'classified'] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
 export type StandardVersionStatus = 'draft' | 'published' | 'deprecated';
@@ -373,6 +381,7 @@ export interface SubscriptionView {
   filter: string | null;
   mode: string;
   endpoint: string | null;
+  pushBatchSize: number;
   status: string;
   reason: string | null;
   requestedBy: string | null;
@@ -382,7 +391,7 @@ export interface SubscriptionView {
   updatedAt: string;
 }
 
-export const DELIVERY_STATUSES = ['pending', 'leased', 'delivered', 'dead'] as const;
+export const DELIVERY_STATUSES = ['pending', 'leased', 'delivered', 'dead', 'superseded'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface ExchangeMessageSummary {

@@ -8,6 +8,7 @@ import { ProblemAlert } from '../../components/ProblemAlert';
 import { useLocale } from '../../locale-context';
 import { useMayUse } from '../../session-context';
 import { useLoad } from '../../use-load';
+import { CorrectionModal } from './CorrectionModal';
 import { EmptyText } from './exchange-tags';
 
 const PAGE_SIZE = 50;
@@ -28,6 +29,7 @@ export function DeadLettersPanel({ onOpenMappings }: { onOpenMappings(memberId: 
   const [resubmitting, setResubmitting] = useState(false);
   const [actionError, setActionError] = useState<unknown>();
   const [announcement, setAnnouncement] = useState<string>();
+  const [correcting, setCorrecting] = useState<DeliveryView>();
   const dead = useLoad(
     (signal) =>
       apiFetch<Page<DeliveryView>>('/api/exchange/v1/deliveries', {
@@ -176,11 +178,27 @@ export function DeadLettersPanel({ onOpenMappings }: { onOpenMappings(memberId: 
                     {t('exchange.dead.resubmit')}
                   </Button>
                 ) : null}
+                {mayManage ? (
+                  <Button size="small" onClick={() => setCorrecting(row)}>
+                    {t('exchange.dead.correct')}
+                  </Button>
+                ) : null}
               </Space>
             ),
           },
         ]}
       />
+      {correcting ? (
+        <CorrectionModal
+          delivery={correcting}
+          onClose={() => setCorrecting(undefined)}
+          onCorrected={(eventId) => {
+            setCorrecting(undefined);
+            setAnnouncement(t('exchange.correct.done', { eventId }));
+            dead.reload();
+          }}
+        />
+      ) : null}
     </section>
   );
 }

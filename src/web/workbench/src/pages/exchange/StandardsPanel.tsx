@@ -1,5 +1,5 @@
-import { Alert, Button, Descriptions, Select } from 'antd';
-import { useState } from 'react';
+import { Button, Descriptions, Select, Space } from 'antd';
+import { useEffect, useRef, useState } from 'react';
 import { apiFetch } from '../../api-client';
 import type {
   CodeListView,
@@ -10,20 +10,33 @@ import type {
   StandardView,
 } from '../../api-types';
 import { CaptionedTable } from '../../components/CaptionedTable';
+import { LiveStatus } from '../../components/LiveStatus';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useLocale } from '../../locale-context';
+import { useMayUse } from '../../session-context';
 import { useLoad } from '../../use-load';
 import { CodeBlock } from './CodeBlock';
+import { CompatibilityReportView } from './CompatibilityReportView';
+import { DraftVersionModal } from './DraftVersionModal';
 import { EmptyText, nameIn, StateTag } from './exchange-tags';
+import { PublishersPanel } from './PublishersPanel';
+import { PublishVersionModal } from './PublishVersionModal';
+import { StandardFormModal } from './StandardFormModal';
 
 /**
  * The data standards: the catalogue, one standard's versions with the chosen version's JSON Schema
- * and compatibility report, the code lists (with their entries) and the data-element dictionary.
- * Read-only here: standards are drafted and published through the API, where the schema is edited.
+ * and compatibility report, who may publish under it, the code lists (with their entries) and the
+ * data-element dictionary. Who manages the exchange also creates standards, drafts a version in a
+ * schema editor, publishes it after reading its compatibility report, and grants and takes away the
+ * right to publish; the server checks each of these against the standard's owner unit.
  */
 export function StandardsPanel() {
   const { t, locale } = useLocale();
-  const [chosen, setChosen] = useState<StandardView | undefined>();
+  const mayManage = useMayUse(['exchange.manage']);
+  const [chosenCode, setChosenCode] = useState<string | undefined>();
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<string>();
+  const [announcement, setAnnouncement] = useState<string>();
   const [codeList, setCodeList] = useState<string | undefined>();
   const standards = useLoad(
     (signal) => apiFetch<{ items: StandardView[] }>('/api/exchange/v1/standards', { signal }),
@@ -38,13 +51,24 @@ export function StandardsPanel() {
     [],
   );
 
+  // The chosen standard as last loaded, so a new draft or a publish shows at once in its versions.
+  const chosen = standards.data?.items.find((standard) => standard.code === chosenCode);
+
   return (
     <>
       <section aria-labelledby="exchange-standards-title" className="panel">
-        <h2 id="exchange-standards-title" className="section-title">
-          {t('exchange.standards.title')}
-        </h2>
+        <div className="section-head">
+          <h2 id="exchange-standards-title" className="section-title">
+            {t('exchange.standards.title')}
+          </h2>
+          {mayManage ? (
+            <Button type="primary" onClick={() => setCreating(true)}>
+              {t('exchange.standard.create')}
+            </Button>
+          ) : null}
+        </div>
         <ProblemAlert error={standards.error} className="block-alert" />
+        <LiveStatus message={announcement} />
         <CaptionedTable<StandardView>
           caption={t('exchange.standards.caption')}
           rowKey="code"
@@ -80,7 +104,11 @@ export function StandardsPanel() {
               key: 'actions',
               title: t('common.actions'),
               render: (_, standard) => (
-                <Button size="small" aria-pressed={chosen?.code === standard.code} onClick={() => setChosen(standard)}>
+                <Button
+                  size="small"
+                  aria-pressed={chosenCode === standard.code}
+                  onClick={() => setChosenCode(standard.code)}
+                >
                   {t('exchange.standard.versions_of', { name: nameIn(locale, standard) })}
                 </Button>
               ),
@@ -88,7 +116,30 @@ export function StandardsPanel() {
           ]}
         />
       </section>
-      {chosen ? <StandardVersions key={chosen.code} standard={chosen} /> : null}
+      {creating ? (
+        <StandardFormModal
+          onClose={() => setCreating(false)}
+          onCreated={(standard) => {
+            setCreating(false);
+            setAnnouncement(t('exchange.standard.created', { name: nameIn(locale, standard), code: standard.code }));
+            setChosenCode(standard.code);
+            setCreated(standard.code);
+            standards.reload();
+          }}
+        />
+      ) : null}
+      {chosen ? (
+        <>
+          <StandardVersions
+            key={chosen.code}
+            standard={chosen}
+            mayManage={mayManage}
+            focusHeading={created === chosen.code}
+            onChanged={standards.reload}
+          />
+          <PublishersPanel key={`publishers-${chosen.code}`} standard={chosen} mayManage={mayManage} />
+        </>
+      ) : null}
       <section aria-labelledby="exchange-code-lists-title" className="panel">
         <h2 id="exchange-code-lists-title" className="section-title">
           {t('exchange.code_lists.title')}
@@ -159,12 +210,34 @@ export function StandardsPanel() {
   );
 }
 
-/** One standard's versions; the chosen one's schema and its compatibility with the one before. */
-function StandardVersions({ standard }: { standard: StandardView }) {
+/**
+ * One standard's versions; the chosen one's schema and its compatibility with the one before; for who
+ * manages the exchange, drafting the next version (or changing the open draft) and publishing it.
+ */
+function StandardVersions({
+  standard,
+  mayManage,
+  focusHeading,
+  onChanged,
+}: {
+  standard: StandardView;
+  mayManage: boolean;
+  /** Start the reader here: the standard was just created, its versions are what comes next. */
+  focusHeading: boolean;
+  onChanged(): void;
+}) {
   const { t, locale } = useLocale();
   const [version, setVersion] = useState<number | undefined>(
     standard.latestPublishedVersion ?? standard.versions.at(-1)?.version,
   );
+  const [editing, setEditing] = useState<'new' | 'draft'>();
+  const [publishing, setPublishing] = useState<number>();
+  const [announcement, setAnnouncement] = useState<string>();
+  // A dialog's trigger is gone once it has done its work (the draft button becomes "publish", the
+  // publish button goes): focus moves to what comes next instead of falling to the page's body.
+  const heading = useRef<HTMLHeadingElement>(null);
+  const publishButton = useRef<HTMLButtonElement>(null);
+  const [focusNext, setFocusNext] = useState<'heading' | 'publish' | undefined>(focusHeading ? 'heading' : undefined);
   const detail = useLoad(
     version === undefined
       ? undefined
@@ -184,13 +257,51 @@ function StandardVersions({ standard }: { standard: StandardView }) {
   const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
   const when = (at: string | null) => (at ? dateTime.format(new Date(at)) : '—');
   const [view, report] = detail.data ?? [];
+  // One draft at a time (the API refuses a second): it is changed or published, not joined by another.
+  const draft = standard.versions.find((row) => row.status === 'draft');
+  const name = nameIn(locale, standard);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the publish button appears only once the reloaded standard shows its draft.
+  useEffect(() => {
+    const target = focusNext === 'publish' ? publishButton.current : focusNext === 'heading' ? heading.current : null;
+    if (!target) return;
+    target.focus();
+    setFocusNext(undefined);
+  }, [focusNext, standard]);
+
+  const changed = (next: number, message: string, focus: 'heading' | 'publish') => {
+    setAnnouncement(message);
+    setVersion(next);
+    setFocusNext(focus);
+    onChanged();
+    detail.reload();
+  };
 
   return (
     <section aria-labelledby="exchange-versions-title" className="panel">
-      <h2 id="exchange-versions-title" className="section-title">
-        {t('exchange.versions.title', { name: nameIn(locale, standard), code: standard.code })}
-      </h2>
+      <div className="section-head">
+        <h2 id="exchange-versions-title" className="section-title" tabIndex={-1} ref={heading}>
+          {t('exchange.versions.title', { name, code: standard.code })}
+        </h2>
+        {mayManage ? (
+          <Space wrap>
+            {draft ? (
+              <>
+                <Button onClick={() => setEditing('draft')}>
+                  {t('exchange.draft.edit', { version: draft.version })}
+                </Button>
+                <Button type="primary" ref={publishButton} onClick={() => setPublishing(draft.version)}>
+                  {t('exchange.publish.open', { version: draft.version })}
+                </Button>
+              </>
+            ) : (
+              <Button onClick={() => setEditing('new')}>{t('exchange.draft.create')}</Button>
+            )}
+          </Space>
+        ) : null}
+      </div>
       {standard.description ? <p className="hint-text">{standard.description}</p> : null}
+      <LiveStatus message={announcement} />
       <CaptionedTable
         caption={t('exchange.versions.caption')}
         rowKey="version"
@@ -237,51 +348,32 @@ function StandardVersions({ standard }: { standard: StandardView }) {
             ]}
           />
           <h3 className="section-subtitle">{t('exchange.compatibility.title')}</h3>
-          {report.previousVersion === null ? (
-            <p>{t('exchange.compatibility.first')}</p>
-          ) : (
-            <>
-              <Alert
-                type={report.breaking ? 'warning' : 'success'}
-                showIcon
-                className="block-alert"
-                message={t(report.breaking ? 'exchange.compatibility.breaking' : 'exchange.compatibility.compatible', {
-                  previous: report.previousVersion,
-                })}
-              />
-              <CaptionedTable
-                caption={t('exchange.compatibility.caption', {
-                  version: report.version,
-                  previous: report.previousVersion,
-                })}
-                rowKey={(change) => `${change.path}:${change.change}`}
-                size="small"
-                pagination={false}
-                dataSource={report.changes}
-                locale={{ emptyText: <EmptyText>{t('exchange.compatibility.none')}</EmptyText> }}
-                columns={[
-                  {
-                    key: 'path',
-                    title: t('exchange.compatibility.path'),
-                    render: (_, change) => <code>{change.path}</code>,
-                  },
-                  {
-                    key: 'message',
-                    title: t('exchange.compatibility.change'),
-                    render: (_, change) => (locale === 'en' ? change.message.en : change.message.zh),
-                  },
-                  {
-                    key: 'breaking',
-                    title: t('exchange.version.breaking'),
-                    render: (_, change) => (change.breaking ? t('common.yes') : t('common.no')),
-                  },
-                ]}
-              />
-            </>
-          )}
+          <CompatibilityReportView report={report} />
           <h3 className="section-subtitle">{t('exchange.schema.title')}</h3>
           <CodeBlock label={t('exchange.schema.title')}>{JSON.stringify(view.schema, null, 2)}</CodeBlock>
         </>
+      ) : null}
+      {editing ? (
+        <DraftVersionModal
+          standard={standard}
+          draftVersion={editing === 'draft' ? draft?.version : undefined}
+          onClose={() => setEditing(undefined)}
+          onSaved={(saved) => {
+            setEditing(undefined);
+            changed(saved.version, t('exchange.draft.saved', { name, version: saved.version }), 'publish');
+          }}
+        />
+      ) : null}
+      {publishing !== undefined ? (
+        <PublishVersionModal
+          standard={standard}
+          version={publishing}
+          onClose={() => setPublishing(undefined)}
+          onPublished={(published) => {
+            setPublishing(undefined);
+            changed(published.version, t('exchange.publish.done', { name, version: published.version }), 'heading');
+          }}
+        />
       ) : null}
     </section>
   );

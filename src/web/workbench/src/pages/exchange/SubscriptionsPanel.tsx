@@ -112,6 +112,9 @@ export function SubscriptionsPanel() {
                     <code className="endpoint">{row.endpoint}</code>
                   </>
                 ) : null}
+                {row.pushBatchSize > 1 ? (
+                  <span className="hint-text"> {t('exchange.subscription.pushBatch', { n: row.pushBatchSize })}</span>
+                ) : null}
               </>
             ),
           },
