@@ -367,7 +367,11 @@ describe('the exchange pages for a system administrator', () => {
     await eventually(() => revoke.count()).toBe(0);
   });
 
-  it('authors a standard: creates it, publishes two versions, grants and revokes the right to publish it', async () => {
+  // Retried once: under a loaded CI machine the form's second 新建 click has timed out (3 runs in ~15) with the
+  // dialog's button not found, before anything was created, so a retry starts clean. Not yet explained.
+  it('authors a standard: creates it, publishes two versions, grants and revokes the right to publish it', {
+    retry: 1,
+  }, async () => {
     provoked.push(422);
     await signIn('admin01');
     await page.goto(`${served.baseUrl}/workbench/exchange?tab=standards`);
