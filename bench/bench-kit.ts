@@ -565,14 +565,29 @@ export class CookieJar {
   }
 }
 
-/** One request that must answer 2xx; its JSON body. */
-export async function call(
+export interface RequestOptions {
+  jar?: CookieJar;
+  json?: unknown;
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+}
+
+/** What a request answered, redirects not followed (their Location is in `location`). */
+export interface Answer {
+  status: number;
+  location: string | null;
+  /** The body parsed as JSON, or undefined when it is empty or not JSON. */
+  body: unknown;
+  text: string;
+}
+
+/** One request, any status; cookies go to and come from the jar. */
+export async function send(
   baseUrl: string,
   method: string,
-  pathname: string,
-  what: string,
-  options: { jar?: CookieJar; json?: unknown; form?: Record<string, string>; headers?: Record<string, string> } = {},
-): Promise<unknown> {
+  pathOrUrl: string,
+  options: RequestOptions = {},
+): Promise<Answer> {
   const headers: Record<string, string> = { ...options.headers };
   const cookie = options.jar?.header();
   if (cookie) headers.cookie = cookie;
@@ -584,11 +599,29 @@ export async function call(
     headers['content-type'] = 'application/x-www-form-urlencoded';
     body = new URLSearchParams(options.form).toString();
   }
-  const response = await fetch(new URL(pathname, baseUrl), { method, headers, body, redirect: 'manual' });
+  const response = await fetch(new URL(pathOrUrl, baseUrl), { method, headers, body, redirect: 'manual' });
   options.jar?.store(response);
   const text = await response.text();
-  if (response.status < 200 || response.status >= 300) {
-    throw new BenchError(`${what}: HTTP ${response.status}: ${text.slice(0, 1_000)}`);
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
   }
-  return text ? JSON.parse(text) : undefined;
+  return { status: response.status, location: response.headers.get('location'), body: parsed, text };
+}
+
+/** One request that must answer 2xx; its JSON body. */
+export async function call(
+  baseUrl: string,
+  method: string,
+  pathname: string,
+  what: string,
+  options: RequestOptions = {},
+): Promise<unknown> {
+  const answer = await send(baseUrl, method, pathname, options);
+  if (answer.status < 200 || answer.status >= 300) {
+    throw new BenchError(`${what}: HTTP ${answer.status}: ${answer.text.slice(0, 1_000)}`);
+  }
+  return answer.body;
 }

@@ -31,6 +31,7 @@ import { type Algorithm, hashSync, type Version } from '@node-rs/argon2';
 import autocannon, { type Result } from 'autocannon';
 import pg from 'pg';
 import {
+  type Answer,
   assertBuilt,
   type Bench,
   BenchError,
@@ -52,6 +53,7 @@ import {
   type ScratchDatabase,
   type ServerProcess,
   type Spread,
+  send,
   spawnServer,
   spread,
   waitForQuietMachine,
@@ -400,7 +402,7 @@ async function configureOverHttp(platform: Platform): Promise<void> {
   const { baseUrl, password } = platform;
   const securityAdmin = new CookieJar();
   await expectStatus(
-    await request(baseUrl, 'POST', '/api/identity/v1/sign-in', {
+    await send(baseUrl, 'POST', '/api/identity/v1/sign-in', {
       jar: securityAdmin,
       json: { login: SECURITY_ADMIN_STAFF_NO.toLowerCase(), password },
     }),
@@ -408,7 +410,7 @@ async function configureOverHttp(platform: Platform): Promise<void> {
     'the security administrator’s sign-in',
   );
   const found = await expectStatus(
-    await request(baseUrl, 'GET', `/api/directory/v1/people?q=${SYSTEM_ADMIN_STAFF_NO}`, { jar: securityAdmin }),
+    await send(baseUrl, 'GET', `/api/directory/v1/people?q=${SYSTEM_ADMIN_STAFF_NO}`, { jar: securityAdmin }),
     200,
     'looking up HT000143',
   );
@@ -417,7 +419,7 @@ async function configureOverHttp(platform: Platform): Promise<void> {
   );
   if (!systemAdmin) throw new BenchError(`${SYSTEM_ADMIN_STAFF_NO} is not in the demo directory`);
   await expectStatus(
-    await request(baseUrl, 'POST', '/api/access/v1/grants', {
+    await send(baseUrl, 'POST', '/api/access/v1/grants', {
       jar: securityAdmin,
       json: {
         roleCode: 'platform.system_admin',
@@ -430,7 +432,7 @@ async function configureOverHttp(platform: Platform): Promise<void> {
   );
 
   await expectStatus(
-    await request(baseUrl, 'POST', '/api/identity/v1/sign-in', {
+    await send(baseUrl, 'POST', '/api/identity/v1/sign-in', {
       jar: platform.jar,
       json: { login: SYSTEM_ADMIN_STAFF_NO.toLowerCase(), password },
     }),
@@ -438,7 +440,7 @@ async function configureOverHttp(platform: Platform): Promise<void> {
     'the system administrator’s sign-in',
   );
   const registered = await expectStatus(
-    await request(baseUrl, 'POST', '/api/identity/v1/clients', {
+    await send(baseUrl, 'POST', '/api/identity/v1/clients', {
       jar: platform.jar,
       json: {
         clientId: CLIENT_ID,
@@ -461,7 +463,7 @@ async function configureOverHttp(platform: Platform): Promise<void> {
 async function openSignInAccounts(platform: Platform, count: number): Promise<void> {
   const { baseUrl } = platform;
   const listed = await expectStatus(
-    await request(baseUrl, 'GET', '/api/directory/v1/people?status=active&limit=200', { jar: platform.jar }),
+    await send(baseUrl, 'GET', '/api/directory/v1/people?status=active&limit=200', { jar: platform.jar }),
     200,
     'listing people',
   );
@@ -470,7 +472,7 @@ async function openSignInAccounts(platform: Platform, count: number): Promise<vo
   );
   for (const person of people) {
     if (platform.signInPool.length >= count) return;
-    const opened = await request(baseUrl, 'POST', `/api/identity/v1/people/${person.id}/account`, {
+    const opened = await send(baseUrl, 'POST', `/api/identity/v1/people/${person.id}/account`, {
       jar: platform.jar,
       json: { password: platform.password },
     });
@@ -482,43 +484,7 @@ async function openSignInAccounts(platform: Platform, count: number): Promise<vo
 }
 
 // ---------------------------------------------------------------------------------------------
-// HTTP without a client library: redirects read from Location
-
-interface Answer {
-  status: number;
-  location: string | null;
-  body: unknown;
-  text: string;
-}
-
-async function request(
-  baseUrl: string,
-  method: string,
-  pathOrUrl: string,
-  options: { jar?: CookieJar; json?: unknown; form?: Record<string, string>; headers?: Record<string, string> } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = { ...options.headers };
-  const cookie = options.jar?.header();
-  if (cookie) headers.cookie = cookie;
-  let body: string | undefined;
-  if (options.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(options.json);
-  } else if (options.form) {
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-    body = new URLSearchParams(options.form).toString();
-  }
-  const response = await fetch(new URL(pathOrUrl, baseUrl), { method, headers, body, redirect: 'manual' });
-  options.jar?.store(response);
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, location: response.headers.get('location'), body: parsed, text };
-}
+// HTTP without a client library: redirects read from Location (bench-kit's `send`)
 
 async function expectStatus(answer: Answer, status: number, what: string): Promise<Answer> {
   if (answer.status !== status) {
@@ -558,7 +524,7 @@ async function authorizationCodeFlow(platform: Platform): Promise<UserTokens> {
   });
   let url = new URL(`/oidc/auth?${query}`, platform.baseUrl).href;
   for (let hop = 0; hop < 10; hop++) {
-    const answer = await request(platform.baseUrl, 'GET', url, { jar: platform.jar });
+    const answer = await send(platform.baseUrl, 'GET', url, { jar: platform.jar });
     if (!answer.location || answer.status < 300 || answer.status >= 400) {
       throw new BenchError(
         `authorization flow: ${new URL(url).pathname} answered ${answer.status} without a redirect: ${answer.text.slice(0, 500)}`,
@@ -571,7 +537,7 @@ async function authorizationCodeFlow(platform: Platform): Promise<UserTokens> {
         throw new BenchError(`authorization flow: no code for the client: ${next.search}`);
       }
       const exchanged = await expectStatus(
-        await request(platform.baseUrl, 'POST', '/oidc/token', {
+        await send(platform.baseUrl, 'POST', '/oidc/token', {
           headers: { authorization: basicAuthorization(platform) },
           form: {
             grant_type: 'authorization_code',
@@ -608,7 +574,7 @@ interface Target {
 /** Paths from discovery: the benches follow what the provider announces. */
 async function discover(platform: Platform): Promise<{ token: string; userinfo: string }> {
   const discovery = await expectStatus(
-    await request(platform.baseUrl, 'GET', '/.well-known/openid-configuration'),
+    await send(platform.baseUrl, 'GET', '/.well-known/openid-configuration'),
     200,
     'discovery',
   );
