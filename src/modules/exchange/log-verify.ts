@@ -9,9 +9,8 @@ import { sql } from 'kysely';
 import { canonicalJson, type JsonValue } from '../../platform/audit/canonical-json.js';
 import type { Executor } from '../../platform/db/database.js';
 import { digest, type SigningAlgorithm, verifyBytes } from './exchange-crypto.js';
-import { messageHeader } from './message.js';
+import { type MessageFacts, type MessageFactsRow, messageHeader, storedFacts } from './message.js';
 import { publicKeysById } from './signing-key.service.js';
-import type { Classification } from './standard.js';
 
 export type LogVerification =
   | { ok: true; checked: number; firstSeq: number; lastSeq: number; checkpoints: number }
@@ -105,24 +104,9 @@ export async function verifyMessageLog(
   return { ok: true, checked, firstSeq: prunedSeq + 1, lastSeq: headSeq, checkpoints: checkpointsSeen };
 }
 
-interface MessageRow {
+interface MessageRow extends MessageFactsRow {
   seq: string;
-  id: string;
-  source: string;
-  event_id: string;
-  standard_code: string;
-  standard_version: number;
-  classification: Classification;
-  partition_key: string | null;
-  correlation_id: string | null;
-  subject: string | null;
-  event_time: Date | null;
-  received_at: Date;
   data: JsonValue;
-  data_size: number;
-  data_ref: string | null;
-  data_ref_type: string | null;
-  data_ref_size: string | null;
   algorithm: SigningAlgorithm;
   key_id: string;
   data_hash: Uint8Array;
@@ -149,25 +133,6 @@ async function loadCheckpoints(executor: Executor, fromSeq: number) {
   );
 }
 
-function factsOf(row: MessageRow, dataHash: Buffer) {
-  return {
-    id: row.id,
-    source: row.source,
-    eventId: row.event_id,
-    standardCode: row.standard_code,
-    standardVersion: row.standard_version,
-    classification: row.classification,
-    partitionKey: row.partition_key,
-    correlationId: row.correlation_id,
-    subject: row.subject,
-    eventTime: row.event_time,
-    receivedAt: row.received_at,
-    dataSize: row.data_size,
-    dataRef: row.data_ref,
-    dataRefType: row.data_ref_type,
-    dataRefSize: row.data_ref_size === null ? null : Number(row.data_ref_size),
-    algorithm: row.algorithm,
-    keyId: row.key_id,
-    dataHash,
-  };
+function factsOf(row: MessageRow, dataHash: Buffer): MessageFacts {
+  return { ...storedFacts(row), algorithm: row.algorithm, keyId: row.key_id, dataHash };
 }

@@ -23,11 +23,16 @@ import {
 import './exchange-corrections.messages.js';
 import { evaluateExpression } from './jsonata-expression.js';
 import { decidedBy } from './member.service.js';
-import { type PreparedMessage, signedMessage } from './message.js';
+import {
+  MESSAGE_FACT_COLUMNS,
+  type MessageFactsRow,
+  type PreparedMessage,
+  signedMessage,
+  storedFacts,
+} from './message.js';
 import { assertMayResubmit } from './message-trace.service.js';
 import type { PublishDeps } from './publish.service.js';
 import { mayCross } from './routing.js';
-import type { Classification } from './standard.js';
 import { payloadValidator } from './standard-validator.js';
 
 export const MAX_REASON_LENGTH = 500;
@@ -77,14 +82,14 @@ export async function correctionDraft(
     await recordAudit(tx, {
       actor,
       action: 'exchange.message.payload_read',
-      target: { type: 'exchange.message', id: target.message_id },
+      target: { type: 'exchange.message', id: target.id },
       outcome: 'success',
       details: { subscriptionId: key.subscriptionId, messageSeq: key.messageSeq, purpose: 'correction' },
     });
     return {
       subscriptionId: key.subscriptionId,
       messageSeq: key.messageSeq,
-      messageId: target.message_id,
+      messageId: target.id,
       source: target.source,
       eventId: target.event_id,
       standard: target.standard_code,
@@ -149,7 +154,7 @@ export async function correctDelivery(
       outcome: 'success',
       details: {
         messageSeq: key.messageSeq,
-        messageId: target.message_id,
+        messageId: target.id,
         correctionSeq: appended!.seq,
         correctionId: appended!.id,
         eventId: prepared.eventId,
@@ -162,26 +167,14 @@ export async function correctDelivery(
       eventId: prepared.eventId,
       correlationId: prepared.correlationId!,
       deliveries: appended!.duplicate ? 0 : appended!.deliveries,
-      corrects: { ...key, messageId: target.message_id },
+      corrects: { ...key, messageId: target.id },
     };
   });
 }
 
-interface TargetRow {
-  message_id: string;
-  source: string;
-  event_id: string;
-  standard_code: string;
-  standard_version: number;
-  classification: Classification;
-  partition_key: string | null;
-  correlation_id: string | null;
-  subject: string | null;
-  event_time: Date | null;
+/** The message's facts (`id` is the message's) and its payload, with the delivery being corrected. */
+interface TargetRow extends MessageFactsRow {
   data: JsonValue;
-  data_ref: string | null;
-  data_ref_type: string | null;
-  data_ref_size: string | null;
   status: string;
   last_error: string | null;
   member_id: string;
@@ -201,9 +194,7 @@ async function correctableDelivery(
   policy: Policy,
 ): Promise<TargetRow> {
   const result = await sql<TargetRow>`
-    select m.id as message_id, m.source, m.event_id, m.standard_code, m.standard_version, m.classification,
-           m.partition_key, m.correlation_id, m.subject, m.event_time, m.data, m.data_ref, m.data_ref_type,
-           m.data_ref_size, d.status, d.last_error, s.member_id, mb.zone as member_zone,
+    select ${MESSAGE_FACT_COLUMNS}, m.data, d.status, d.last_error, s.member_id, mb.zone as member_zone,
            mb.owner_org_unit_code as member_owner, st.owner_org_unit_code as standard_owner, s.filter,
            s.status as subscription_status,
            (select count(*)::int from exchange.delivery o
@@ -251,21 +242,12 @@ async function correctedMessage(
   if (dataSize > deps.maxDataBytes)
     throw new PayloadTooLargeError('exchange.data_too_large', { limit: deps.maxDataBytes });
   const facts = {
+    ...storedFacts(target),
     id: randomUUID(),
-    source: target.source,
     eventId: correctionEventId(target.event_id, target.corrections + 1),
-    standardCode: target.standard_code,
-    standardVersion: target.standard_version,
-    classification: target.classification,
-    partitionKey: target.partition_key,
-    correlationId: target.correlation_id ?? target.message_id,
-    subject: target.subject,
-    eventTime: target.event_time,
+    correlationId: target.correlation_id ?? target.id,
     receivedAt: new Date(),
     dataSize,
-    dataRef: target.data_ref,
-    dataRefType: target.data_ref_type,
-    dataRefSize: target.data_ref_size === null ? null : Number(target.data_ref_size),
   };
   return { ...signedMessage(facts, normalised, dataJson, await deps.signingKey()), routeTo: [subscriptionId] };
 }
@@ -294,7 +276,7 @@ async function refuse(executor: Executor, actor: Actor, target: TargetRow, why: 
   await recordAudit(executor, {
     actor,
     action: 'exchange.delivery.correction_refused',
-    target: { type: 'exchange.message', id: target.message_id },
+    target: { type: 'exchange.message', id: target.id },
     outcome: 'denied',
     details: {
       reason: why,

@@ -3,6 +3,7 @@
  * JSON (RFC 8785) of the message's identity and routing facts plus its payload's hash, so anyone with
  * the public key can recompute and check an entry, in any language.
  */
+import { sql } from 'kysely';
 import { canonicalJson } from '../../platform/audit/canonical-json.js';
 import { digest, type SigningAlgorithm, signBytes } from './exchange-crypto.js';
 import type { SigningKey } from './signing-key.service.js';
@@ -27,6 +28,52 @@ export interface MessageFacts {
   algorithm: SigningAlgorithm;
   keyId: string;
   dataHash: Buffer;
+}
+
+/** The columns of `exchange.message` that hold a message's facts, as the driver returns them. */
+export interface MessageFactsRow {
+  id: string;
+  source: string;
+  event_id: string;
+  standard_code: string;
+  standard_version: number;
+  classification: Classification;
+  partition_key: string | null;
+  correlation_id: string | null;
+  subject: string | null;
+  event_time: Date | null;
+  received_at: Date;
+  data_size: number;
+  data_ref: string | null;
+  data_ref_type: string | null;
+  data_ref_size: string | null;
+}
+
+/** Those columns of `exchange.message m`, for a query that reads a `MessageFactsRow`. */
+export const MESSAGE_FACT_COLUMNS = sql.raw(
+  'm.id, m.source, m.event_id, m.standard_code, m.standard_version, m.classification, m.partition_key, ' +
+    'm.correlation_id, m.subject, m.event_time, m.received_at, m.data_size, m.data_ref, m.data_ref_type, m.data_ref_size',
+);
+
+/** A stored message's facts from its row, all but how it was signed. */
+export function storedFacts(row: MessageFactsRow): Omit<MessageFacts, 'algorithm' | 'keyId' | 'dataHash'> {
+  return {
+    id: row.id,
+    source: row.source,
+    eventId: row.event_id,
+    standardCode: row.standard_code,
+    standardVersion: row.standard_version,
+    classification: row.classification,
+    partitionKey: row.partition_key,
+    correlationId: row.correlation_id,
+    subject: row.subject,
+    eventTime: row.event_time,
+    receivedAt: row.received_at,
+    dataSize: row.data_size,
+    dataRef: row.data_ref,
+    dataRefType: row.data_ref_type,
+    dataRefSize: row.data_ref_size === null ? null : Number(row.data_ref_size),
+  };
 }
 
 /** A message ready for the log: mapped, validated, hashed and signed; its seq comes on append. */
