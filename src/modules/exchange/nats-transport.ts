@@ -29,13 +29,7 @@ import {
 import { connect, type NatsConnection, nanos, type Subscription } from '@nats-io/transport-node';
 import { sql } from 'kysely';
 import type { Database } from '../../platform/db/database.js';
-import {
-  completeDeliveries,
-  failDelivery,
-  type LeasedDelivery,
-  leaseDeliveries,
-  releaseDeliveries,
-} from './delivery.repository.js';
+import { type LeasedDelivery, leaseDeliveries, recordPushOutcomes, releaseDeliveries } from './delivery.repository.js';
 import { PostgresTransport } from './pg-transport.js';
 import { type PushTarget, pushDeliveries } from './push-delivery.js';
 import type { RoutedDelivery } from './routing.js';
@@ -379,26 +373,21 @@ export class NatsTransport implements DeliveryTransport {
       if (live.length === 0) return;
       const targets: PushTarget[] = live.map(({ lease }) => lease);
       const outcomes = await pushDeliveries(database.kysely, targets, { signingKey, policy });
-      const delivered = new Map<string, LeasedDelivery[]>();
+      await recordPushOutcomes(
+        database.kysely,
+        outcomes.map((outcome, index) => ({ lease: live[index]!.lease, outcome })),
+      );
       let headFreed = false;
       for (const [index, outcome] of outcomes.entries()) {
-        const { lease } = live[index]!;
-        if (outcome.delivered) {
-          delivered.set(lease.subscriptionId, [...(delivered.get(lease.subscriptionId) ?? []), lease]);
+        if (outcome.delivered) headFreed = true;
+        else if (outcome.dead) {
           headFreed = true;
-        } else {
-          await failDelivery(database.kysely, lease, outcome);
-          if (outcome.dead) {
-            headFreed = true;
-            logger.warn(
-              { subscriptionId: lease.subscriptionId, seq: lease.messageSeq, error: outcome.error },
-              'exchange delivery dead',
-            );
-          }
+          const { lease } = live[index]!;
+          logger.warn(
+            { subscriptionId: lease.subscriptionId, seq: lease.messageSeq, error: outcome.error },
+            'exchange delivery dead',
+          );
         }
-      }
-      for (const [subscriptionId, leases] of delivered) {
-        await completeDeliveries(database.kysely, subscriptionId, leases);
       }
       for (const { message } of live) ack(message);
       // The next delivery of each finished key is now the head: relay it without waiting for a poll.
