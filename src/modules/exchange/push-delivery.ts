@@ -17,6 +17,7 @@ import {
   SIGNATURE_HEADER,
   signDelivery,
 } from './delivery-event.js';
+import { postBody } from './push-request.js';
 import type { SigningKey } from './signing-key.service.js';
 
 export interface DeliveryPolicy {
@@ -89,18 +90,16 @@ export async function pushDeliveries(
     const body = batched ? `[${batch.map((entry) => entry.body).join(',')}]` : batch[0]!.body;
     let error: string | null = null;
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
+      const status = await postBody(
+        url,
+        {
           'content-type': batched ? BATCH_CONTENT_TYPE : 'application/cloudevents+json',
           [SIGNATURE_HEADER]: signDelivery(body, key),
         },
         body,
-        signal: AbortSignal.timeout(deps.policy.timeoutMs),
-        redirect: 'error',
-      });
-      await response.body?.cancel();
-      if (!response.ok) error = `HTTP ${response.status}`;
+        deps.policy.timeoutMs,
+      );
+      if (status < 200 || status > 299) error = `HTTP ${status}`;
     } catch (failure) {
       error = describeFailure(failure);
     }
@@ -163,8 +162,7 @@ async function loadEndpoints(executor: Executor, subscriptionIds: readonly strin
 function describeFailure(error: unknown): string {
   if (error instanceof Error) {
     if (error.name === 'TimeoutError') return 'timed out';
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ? `${cause.code}` : error.message.slice(0, 200);
+    return (error as NodeJS.ErrnoException).code ?? error.message.slice(0, 200);
   }
   return 'failed';
 }
