@@ -44,6 +44,11 @@ export interface Config {
   exchangeCrypto: CryptoSuite;
   /** NATS with JetStream for exchange deliveries; absent means the PostgreSQL queue. */
   natsUrl: string | undefined;
+  /**
+   * Names this platform's JetStream stream, subjects and consumer (`<NAME>_EXCHANGE`, `<name>.exchange.>`,
+   * `<name>-exchange-push`), so several platforms (production, staging, CI) can share one NATS server.
+   */
+  natsName: string;
   /** Largest standard payload of one exchange message (canonical JSON), in bytes. */
   exchangeMaxDataBytes: number;
   /** Failed push attempts before an exchange delivery is dead. */
@@ -101,6 +106,7 @@ export function loadConfig(env: Env = process.env): Config {
     mailRule: oneOf(env, 'HUITONG_MAIL_RULE', MAIL_RULES, 'pinyin'),
     exchangeCrypto: oneOf(env, 'HUITONG_EXCHANGE_CRYPTO', CRYPTO_SUITES, 'international'),
     natsUrl: optionalUrl(env, 'NATS_URL', ['nats:', 'tls:']),
+    natsName: natsName(env, 'HUITONG_NATS_NAME', 'huitong'),
     exchangeMaxDataBytes: integer(env, 'HUITONG_EXCHANGE_MAX_DATA_BYTES', 512 * 1024, 1024, 64 * 1024 * 1024),
     exchangeMaxAttempts: integer(env, 'HUITONG_EXCHANGE_MAX_ATTEMPTS', 15, 1, 1000),
     exchangeRetryMaxMs: integer(env, 'HUITONG_EXCHANGE_RETRY_MAX_MS', 5 * 60_000, 1000, 24 * 60 * 60_000),
@@ -116,6 +122,18 @@ function mailDomain(env: Env, name: string, fallback: string): string {
   // RFC 1035 labels: letters, digits and inner hyphens, at least two labels.
   if (!/^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(value)) {
     throw new ConfigError(name, `must be a domain name such as example.gov.cn, got "${value}"`);
+  }
+  return value;
+}
+
+/** A token NATS takes in a stream name and in a subject: lower-case letters, digits, `_` and `-`. */
+function natsName(env: Env, name: string, fallback: string): string {
+  const value = text(env, name, fallback);
+  if (!/^[a-z][a-z0-9_-]{0,31}$/.test(value)) {
+    throw new ConfigError(
+      name,
+      `must be lower-case letters, digits, _ or - (at most 32, a letter first), got "${value}"`,
+    );
   }
   return value;
 }

@@ -221,6 +221,7 @@ async function openModules(deps: ModuleDeps): Promise<{
     maxDataBytes: config.exchangeMaxDataBytes,
     delivery: { maxAttempts: config.exchangeMaxAttempts, backoff: { baseMs: 1000, maxMs: config.exchangeRetryMaxMs } },
     natsUrl: config.natsUrl,
+    natsName: config.natsName,
   });
   closers.push(() => exchange.close()); // before the database's closer runs
   subscribeCases(events, {

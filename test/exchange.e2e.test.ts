@@ -5,20 +5,23 @@
  * external-zone member whatever its subscription says; bad messages store nothing; and the log
  * verifies, until someone alters it.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryBody } from '../src/modules/exchange/delivery-event.js';
 import { publicKeysById, SIGNATURE_HEADER, verifyDelivery, verifyMessageLog } from '../src/modules/exchange/index.js';
+import { natsNames } from '../src/modules/exchange/nats-transport.js';
 import { listAudit } from '../src/platform/audit/audit-log.js';
 import { personXml, populationEvent, residentId, seedTestExchange, type TestExchange } from './support/exchange.js';
-import { testNatsUrl } from './support/nats.js';
+import { deleteTestStream, testNatsUrl } from './support/nats.js';
 import { createTestPlatform, type TestPlatform } from './support/runtime.js';
 
 let platform: TestPlatform;
 let exchange: TestExchange;
 let hook: Server;
+let natsName: string;
 const pushed: Array<{ body: string; signature: string }> = [];
 
 const db = () => platform.runtime.database.kysely;
@@ -60,7 +63,12 @@ describe.each(TRANSPORTS)('over the %s transport', (transport) => {
     await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
 
-    platform = await createTestPlatform({ env: transport === 'nats' ? { NATS_URL: testNatsUrl! } : {} });
+    // A name of its own, so another platform on the same NATS server (a bench, another run) cannot
+    // take this one's push work.
+    natsName = `huitong-test-${randomBytes(5).toString('hex')}`;
+    platform = await createTestPlatform({
+      env: transport === 'nats' ? { NATS_URL: testNatsUrl!, HUITONG_NATS_NAME: natsName } : {},
+    });
     exchange = await seedTestExchange(platform, [
       { id: 'mz-jzxt', mode: 'push', endpoint },
       { id: 'wj-jkxt', mode: 'pull' },
@@ -73,6 +81,7 @@ describe.each(TRANSPORTS)('over the %s transport', (transport) => {
   afterAll(async () => {
     await platform?.close();
     await new Promise((resolve) => hook?.close(resolve));
+    if (transport === 'nats') await deleteTestStream(testNatsUrl!, natsNames(natsName).streamName);
   });
 
   describe('publishing native XML to two subscribers', () => {

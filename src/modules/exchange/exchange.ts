@@ -26,6 +26,8 @@ export interface ExchangeOptions {
   delivery?: Partial<DeliveryPolicy>;
   /** NATS with JetStream carries push deliveries when set (nats-transport.ts); else the PostgreSQL queue. */
   natsUrl?: string | undefined;
+  /** Names the JetStream stream, subjects and consumer (nats-transport.ts `natsNames`); default `huitong`. */
+  natsName?: string;
   /** Another transport (tests); wins over `natsUrl`. */
   openTransport?: (deps: TransportDeps) => Promise<DeliveryTransport>;
 }
@@ -63,7 +65,7 @@ export async function openExchange(options: ExchangeOptions): Promise<Exchange> 
     ? await options.openTransport(transportDeps)
     : options.natsUrl
       ? // Loaded only when configured: a deployment on the PostgreSQL queue never loads the NATS client.
-        await (await import('./nats-transport.js')).openNatsTransport(options.natsUrl)(transportDeps)
+        await openNats(options.natsUrl, options.natsName ?? 'huitong', transportDeps)
       : new PostgresTransport(transportDeps);
   const config = new ConfigCache();
   const log = new MessageLog({
@@ -83,4 +85,10 @@ export async function openExchange(options: ExchangeOptions): Promise<Exchange> 
       await transport.close();
     },
   };
+}
+
+/** The NATS transport under this platform's names, its module loaded only now. */
+async function openNats(url: string, name: string, deps: TransportDeps): Promise<DeliveryTransport> {
+  const { openNatsTransport, natsNames } = await import('./nats-transport.js');
+  return openNatsTransport(url, natsNames(name))(deps);
 }

@@ -59,10 +59,23 @@ export interface NatsTransportOptions {
   maxOutstanding?: number;
 }
 
+/**
+ * The stream, subjects and consumer of the platform called `name` (`HUITONG_NATS_NAME`), so several
+ * platforms can share one NATS server without taking each other's work.
+ * @example natsNames('huitong') // { streamName: 'HUITONG_EXCHANGE', subjectPrefix: 'huitong.exchange', consumerName: 'huitong-exchange-push' }
+ */
+export function natsNames(
+  name: string,
+): Required<Pick<NatsTransportOptions, 'streamName' | 'subjectPrefix' | 'consumerName'>> {
+  return {
+    streamName: `${name.toUpperCase()}_EXCHANGE`,
+    subjectPrefix: `${name}.exchange`,
+    consumerName: `${name}-exchange-push`,
+  };
+}
+
 export const NATS_DEFAULTS = {
-  streamName: 'HUITONG_EXCHANGE',
-  subjectPrefix: 'huitong.exchange',
-  consumerName: 'huitong-exchange-push',
+  ...natsNames('huitong'),
   pollMs: 1_000,
   batchSize: 256,
   relayLeaseMs: 5 * 60_000,
