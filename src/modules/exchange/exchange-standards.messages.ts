@@ -28,7 +28,7 @@ registerMessages({
   },
   'exchange.version_not_published': { zh: '该版本尚未发布', en: 'This version is not published' },
   'exchange.version_not_published.detail': {
-    zh: '数据标准 {code} 第 {version} 版的状态为 {status}，只有已发布的版本可以停用。',
+    zh: '数据标准 {code} 第 {version} 版的状态为 {status}，只有已发布的版本可以弃用。',
     en: 'Version {version} of data standard {code} is {status}; only a published version can be deprecated.',
   },
   'exchange.draft_exists': { zh: '已有草稿版本', en: 'A draft version exists already' },

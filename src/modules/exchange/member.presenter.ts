@@ -28,6 +28,7 @@ export function presentPublisher(row: PublisherRow): PublisherView {
   return {
     standardCode: row.standardCode,
     memberId: row.memberId,
+    member: { id: row.memberId, nameZh: row.memberNameZh, nameEn: row.memberNameEn },
     grantedBy: row.grantedBy,
     grantedAt: row.grantedAt.toISOString(),
   };

@@ -90,6 +90,9 @@ export async function selectStandardRef(executor: Executor, code: string): Promi
 export interface PublisherRow {
   standardCode: string;
   memberId: string;
+  /** The member's names, so a list of rights reads as systems rather than client ids. */
+  memberNameZh: string;
+  memberNameEn: string;
   grantedBy: string | null;
   grantedAt: Date;
 }
@@ -121,14 +124,17 @@ export async function deletePublisher(executor: Executor, standardCode: string, 
 
 export async function selectPublishers(executor: Executor, standardCode: string): Promise<PublisherRow[]> {
   const rows = await tablesOf<MemberTables>(executor)
-    .selectFrom('exchange.publisher')
-    .select(['standard_code', 'member_id', 'granted_by', 'granted_at'])
-    .where('standard_code', '=', standardCode)
-    .orderBy('member_id')
+    .selectFrom('exchange.publisher as p')
+    .innerJoin('exchange.member as m', 'm.id', 'p.member_id')
+    .select(['p.standard_code', 'p.member_id', 'm.name_zh', 'm.name_en', 'p.granted_by', 'p.granted_at'])
+    .where('p.standard_code', '=', standardCode)
+    .orderBy('p.member_id')
     .execute();
   return rows.map((row) => ({
     standardCode: row.standard_code,
     memberId: row.member_id,
+    memberNameZh: row.name_zh,
+    memberNameEn: row.name_en,
     grantedBy: row.granted_by,
     grantedAt: row.granted_at,
   }));

@@ -268,6 +268,10 @@ describe('publication rights, subscriptions and the zone rule over HTTP', () => 
       body: { memberId: 'gaj-rkxt' },
     });
     expect(grant.status).toBe(201);
+    expect(await grant.json()).toMatchObject({
+      memberId: 'gaj-rkxt',
+      member: { id: 'gaj-rkxt', nameZh: '公安人口系统', nameEn: 'Police population system' },
+    });
     expect(
       (
         await call('POST', '/api/exchange/v1/standards/case-record/publishers', {
@@ -279,7 +283,24 @@ describe('publication rights, subscriptions and the zone rule over HTTP', () => 
     const publishers = await call('GET', '/api/exchange/v1/standards/population-basic/publishers', {
       staff: 'auditor',
     });
-    expect(await publishers.json()).toMatchObject({ items: [{ memberId: 'gaj-rkxt', grantedBy: 'user:admin-xd1' }] });
+    // Each right names its member, so the list reads as systems rather than client ids.
+    expect(await publishers.json()).toEqual({
+      items: [
+        {
+          standardCode: 'population-basic',
+          memberId: 'gaj-rkxt',
+          member: { id: 'gaj-rkxt', nameZh: '公安人口系统', nameEn: 'Police population system' },
+          grantedBy: 'user:admin-xd1',
+          grantedAt: expect.any(String),
+        },
+      ],
+    });
+    // Reading the rights still needs exchange.read over the standard's owner unit.
+    const elsewhere = await call('GET', '/api/exchange/v1/standards/population-basic/publishers', {
+      staff: 'admin-xd2',
+    });
+    expect(elsewhere.status).toBe(403);
+    expect((await call('GET', '/api/exchange/v1/standards/population-basic/publishers')).status).toBe(401);
 
     const bearer = await accessToken('gaj-rkxt');
     const asked = await call('POST', '/api/exchange/v1/subscriptions', {

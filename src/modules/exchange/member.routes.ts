@@ -197,7 +197,7 @@ export function memberRoutes(deps: MemberRoutesDeps): FastifyPluginAsync {
           tags: TAGS,
           summary: 'Who may publish a standard 标准的发布授权',
           description:
-            '可按此标准发布数据的交换成员。需有标准主管部门的 exchange.read 权限。\n\nThe members that may publish under the standard; needs exchange.read over its owner unit.',
+            '可按此标准发布数据的交换成员，含各成员的标识和名称。需有标准主管部门的 exchange.read 权限。\n\nThe members that may publish under the standard, each with its id and names; needs exchange.read over its owner unit.',
           params: StandardParams,
           response: { 200: PublisherList, ...errors, ...standardNotFound },
         },

@@ -120,6 +120,14 @@ export type PublisherBody = Static<typeof PublisherBody>;
 export const PublisherView = Type.Object({
   standardCode: Type.String(),
   memberId: Type.String(),
+  member: Type.Object(
+    {
+      id: Type.String({ description: '成员标识（client_id），即成员代码 the member id (client_id), its code' }),
+      nameZh: Type.String(),
+      nameEn: Type.String(),
+    },
+    { description: '持有发布权的交换成员 the member holding the right' },
+  ),
   grantedBy: Type.Union([Type.String(), Type.Null()]),
   grantedAt: Type.String({ format: 'date-time' }),
 });

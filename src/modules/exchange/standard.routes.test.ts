@@ -254,8 +254,15 @@ describe('standards and versions', () => {
       changes: [],
     });
 
+    // Deprecating is the owner's, as the workbench's deprecate action assumes; done once, it is not done again.
+    expect((await call('POST', '/standards/student/versions/1/deprecate', { headers: asStaff('reader') })).status).toBe(
+      403,
+    );
     const deprecated = await call('POST', '/standards/student/versions/1/deprecate', { headers: staff });
-    expect(deprecated.body.status).toBe('deprecated');
+    expect(deprecated.body).toMatchObject({ status: 'deprecated', deprecatedAt: expect.any(String) });
+    const again = await call('POST', '/standards/student/versions/1/deprecate', { headers: staff });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ code: 'exchange.version_not_published' });
     const standard = await call('GET', '/standards/student', { headers: asClient('edu-sys') });
     expect(standard.body).toMatchObject({
       latestPublishedVersion: 3,

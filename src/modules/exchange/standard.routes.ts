@@ -208,7 +208,7 @@ export function standardRoutes(deps: { database: Database; policy: Policy }): Fa
           tags: TAGS,
           summary: 'Change a draft 修改草稿版本',
           description:
-            '替换草稿的 Schema 和变更说明。已发布或已停用的版本不可修改（409）。\n\nReplaces a draft’s schema and change note. Published and deprecated versions never change (409).',
+            '替换草稿的 Schema 和变更说明。已发布或已弃用的版本不可修改（409）。\n\nReplaces a draft’s schema and change note. Published and deprecated versions never change (409).',
           params: VersionParams,
           body: DraftBody,
           response: { 200: VersionView, ...errors, ...notFound, ...conflict, ...invalid },
@@ -261,9 +261,9 @@ export function standardRoutes(deps: { database: Database; policy: Policy }): Fa
       {
         schema: {
           tags: TAGS,
-          summary: 'Deprecate a version 停用版本',
+          summary: 'Deprecate a version 弃用版本',
           description:
-            '将已发布版本标为停用，提示成员迁移到新版本；该版本仍然有效且不可修改。\n\nMarks a published version deprecated so members move on; it stays valid and immutable.',
+            '将已发布版本标为弃用，提示成员迁移到新版本；该版本仍然有效且不可修改。\n\nMarks a published version deprecated so members move on; it stays valid and immutable.',
           params: VersionParams,
           response: { 200: VersionView, ...errors, ...notFound, ...conflict },
         },

@@ -244,6 +244,7 @@ export interface ExchangeMemberWithSecret {
 export interface ExchangePublisher {
   standardCode: string;
   memberId: string;
+  member: { id: string; nameZh: string; nameEn: string };
   grantedBy: string | null;
   grantedAt: string;
 }

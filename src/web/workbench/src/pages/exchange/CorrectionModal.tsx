@@ -1,7 +1,8 @@
-import { Alert, Input, Modal } from 'antd';
+import { Alert, Input } from 'antd';
 import { useEffect, useId, useState } from 'react';
 import { ApiProblem, apiFetch } from '../../api-client';
 import type { DeliveryView } from '../../api-types';
+import { ActionModal } from '../../components/ActionModal';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { reasonText } from '../../field-errors';
 import { useLocale } from '../../locale-context';
@@ -75,7 +76,7 @@ export function CorrectionModal({
   };
 
   return (
-    <Modal
+    <ActionModal
       open
       title={t('exchange.correct.title', { seq: delivery.messageSeq, member: delivery.memberId })}
       okText={t('exchange.correct.submit')}
@@ -144,6 +145,6 @@ export function CorrectionModal({
           {saveError && fieldErrors.length === 0 ? <ProblemAlert error={saveError} className="block-alert" /> : null}
         </>
       ) : null}
-    </Modal>
+    </ActionModal>
   );
 }

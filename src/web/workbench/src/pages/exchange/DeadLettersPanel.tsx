@@ -2,6 +2,7 @@ import { Button, Checkbox, Space } from 'antd';
 import { useState } from 'react';
 import { apiFetch } from '../../api-client';
 import type { DeliveryView, Page } from '../../api-types';
+import { BusyButton } from '../../components/BusyButton';
 import { CaptionedTable } from '../../components/CaptionedTable';
 import { LiveStatus } from '../../components/LiveStatus';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -83,14 +84,14 @@ export function DeadLettersPanel({ onOpenMappings }: { onOpenMappings(memberId: 
         <Space wrap>
           <Button onClick={dead.reload}>{t('exchange.refresh')}</Button>
           {mayManage ? (
-            <Button
+            <BusyButton
               type="primary"
               disabled={chosen.length === 0}
-              loading={resubmitting}
+              busy={resubmitting}
               onClick={() => resubmit(chosen)}
             >
               {t('exchange.dead.resubmit_selected', { count: chosen.length })}
-            </Button>
+            </BusyButton>
           ) : null}
         </Space>
       </div>

@@ -1,7 +1,8 @@
-import { Input, Modal } from 'antd';
+import { Input } from 'antd';
 import { useEffect, useId, useRef, useState } from 'react';
 import { ApiProblem, apiFetch, type ProblemField } from '../../api-client';
 import type { StandardVersionView, StandardView } from '../../api-types';
+import { ActionModal } from '../../components/ActionModal';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { reasonText } from '../../field-errors';
 import { useLocale } from '../../locale-context';
@@ -109,7 +110,7 @@ export function DraftVersionModal({
       : t('exchange.draft.create_title', { name: nameIn(locale, standard) });
 
   return (
-    <Modal
+    <ActionModal
       open
       title={title}
       okText={t('exchange.draft.submit')}
@@ -180,6 +181,6 @@ export function DraftVersionModal({
       {saveError && (fieldErrors.length === 0 || otherErrors.length > 0) ? (
         <ProblemAlert error={saveError} fields={otherErrors} className="block-alert" />
       ) : null}
-    </Modal>
+    </ActionModal>
   );
 }

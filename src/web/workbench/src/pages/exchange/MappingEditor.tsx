@@ -12,6 +12,7 @@ import {
   type NativeFormat,
   type StandardView,
 } from '../../api-types';
+import { BusyButton } from '../../components/BusyButton';
 import { CaptionedTable } from '../../components/CaptionedTable';
 import { FormSelect } from '../../components/FormSelect';
 import { LiveStatus } from '../../components/LiveStatus';
@@ -289,13 +290,13 @@ export function MappingEditor({
           <Input.TextArea rows={8} spellCheck={false} className="code-input" />
         </Form.Item>
         <Space wrap>
-          <Button onClick={runDry} loading={busy === 'dry-run'}>
+          <BusyButton onClick={runDry} busy={busy === 'dry-run'}>
             {t('exchange.mapping.dry_run')}
-          </Button>
+          </BusyButton>
           {mayManage ? (
-            <Button type="primary" onClick={save} loading={busy === 'save'}>
+            <BusyButton type="primary" onClick={save} busy={busy === 'save'}>
               {t('exchange.mapping.save')}
-            </Button>
+            </BusyButton>
           ) : null}
         </Space>
       </Form>

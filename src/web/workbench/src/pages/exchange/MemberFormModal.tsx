@@ -1,4 +1,4 @@
-import { Button, Form, Input, Modal, Radio, Space } from 'antd';
+import { Button, Form, Input, Radio, Space } from 'antd';
 import { useState } from 'react';
 import { ApiProblem, apiFetch, type ProblemField } from '../../api-client';
 import {
@@ -7,6 +7,7 @@ import {
   type ExchangeMember,
   type ExchangeMemberWithSecret,
 } from '../../api-types';
+import { ActionModal } from '../../components/ActionModal';
 import { OrgUnitPicker } from '../../components/OrgUnitPicker';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { showFieldErrors } from '../../field-errors';
@@ -106,7 +107,7 @@ export function MemberFormModal({
   const required = [{ required: true, message: t('field.reason.required') }];
 
   return (
-    <Modal
+    <ActionModal
       open
       width={720}
       title={member ? t('exchange.member.edit_title', { id: member.id }) : t('exchange.members.register')}
@@ -190,6 +191,6 @@ export function MemberFormModal({
           </fieldset>
         )}
       </Form>
-    </Modal>
+    </ActionModal>
   );
 }

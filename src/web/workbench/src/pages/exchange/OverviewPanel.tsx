@@ -1,6 +1,7 @@
-import { Button, Col, Progress, Row, Statistic } from 'antd';
+import { Col, Progress, Row, Statistic } from 'antd';
 import { apiFetch } from '../../api-client';
 import { DELIVERY_STATUSES, type DeliveryStatus, type Page, type StandardView } from '../../api-types';
+import { BusyButton } from '../../components/BusyButton';
 import { CaptionedTable } from '../../components/CaptionedTable';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useLocale } from '../../locale-context';
@@ -74,9 +75,9 @@ export function OverviewPanel() {
         <h2 id="exchange-overview-title" className="section-title">
           {t('exchange.overview.title')}
         </h2>
-        <Button onClick={summary.reload} loading={summary.loading}>
+        <BusyButton onClick={summary.reload} busy={summary.loading}>
           {t('exchange.refresh')}
-        </Button>
+        </BusyButton>
       </div>
       <ProblemAlert error={summary.error} className="block-alert" />
       <Row gutter={[24, 16]} className="exchange-stats">

@@ -1,7 +1,8 @@
-import { Checkbox, Modal, Spin } from 'antd';
+import { Checkbox, Spin } from 'antd';
 import { useState } from 'react';
 import { apiFetch } from '../../api-client';
 import type { CompatibilityReport, StandardVersionView, StandardView } from '../../api-types';
+import { ActionModal } from '../../components/ActionModal';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useLocale } from '../../locale-context';
 import { useLoad } from '../../use-load';
@@ -51,7 +52,7 @@ export function PublishVersionModal({
   };
 
   return (
-    <Modal
+    <ActionModal
       open
       title={t('exchange.publish.title', { name: nameIn(locale, standard), version })}
       okText={t('exchange.publish.submit', { version })}
@@ -74,6 +75,6 @@ export function PublishVersionModal({
         </Checkbox>
       ) : null}
       <ProblemAlert error={publishError} className="block-alert" />
-    </Modal>
+    </ActionModal>
   );
 }

@@ -2,6 +2,7 @@ import { Button, Form, Modal } from 'antd';
 import { useRef, useState } from 'react';
 import { ApiProblem, apiFetch, type ProblemField } from '../../api-client';
 import type { ExchangeMember, ExchangePublisher, Page, StandardView } from '../../api-types';
+import { ActionModal } from '../../components/ActionModal';
 import { CaptionedTable } from '../../components/CaptionedTable';
 import { FormSelect } from '../../components/FormSelect';
 import { LiveStatus } from '../../components/LiveStatus';
@@ -37,7 +38,9 @@ export function PublishersPanel({ standard, mayManage }: { standard: StandardVie
     setRevoking(undefined);
     try {
       await apiFetch(`${url}/${encodeURIComponent(publisher.memberId)}`, { method: 'DELETE' });
-      setAnnouncement(t('exchange.publishers.revoked', { member: publisher.memberId, standard: standardName }));
+      setAnnouncement(
+        t('exchange.publishers.revoked', { member: nameIn(locale, publisher.member), standard: standardName }),
+      );
       heading.current?.focus();
       publishers.reload();
     } catch (error) {
@@ -69,7 +72,8 @@ export function PublishersPanel({ standard, mayManage }: { standard: StandardVie
         dataSource={publishers.error ? [] : (publishers.data?.items ?? [])}
         locale={{ emptyText: <EmptyText>{t('exchange.publishers.empty')}</EmptyText> }}
         columns={[
-          { key: 'member', title: t('exchange.member.id'), render: (_, row) => <code>{row.memberId}</code> },
+          { key: 'name', title: t('exchange.member.name'), render: (_, row) => nameIn(locale, row.member) },
+          { key: 'id', title: t('exchange.member.id'), render: (_, row) => <code>{row.memberId}</code> },
           { key: 'by', title: t('exchange.publishers.granted_by'), render: (_, row) => row.grantedBy ?? '—' },
           {
             key: 'at',
@@ -83,7 +87,7 @@ export function PublishersPanel({ standard, mayManage }: { standard: StandardVie
                   title: t('common.actions'),
                   render: (_: unknown, row: ExchangePublisher) => (
                     <Button size="small" danger onClick={() => setRevoking(row)}>
-                      {t('exchange.publishers.revoke', { member: row.memberId })}
+                      {t('exchange.publishers.revoke', { member: nameIn(locale, row.member) })}
                     </Button>
                   ),
                 },
@@ -99,17 +103,22 @@ export function PublishersPanel({ standard, mayManage }: { standard: StandardVie
             setGranting(false);
             grantButton.current?.focus();
           }}
-          onGranted={(memberId) => {
+          onGranted={(publisher) => {
             setGranting(false);
             grantButton.current?.focus();
-            setAnnouncement(t('exchange.publishers.granted', { member: memberId, standard: standardName }));
+            setAnnouncement(
+              t('exchange.publishers.granted', { member: nameIn(locale, publisher.member), standard: standardName }),
+            );
             publishers.reload();
           }}
         />
       ) : null}
       <Modal
         open={revoking !== undefined}
-        title={t('exchange.publishers.revoke_title', { member: revoking?.memberId ?? '', standard: standardName })}
+        title={t('exchange.publishers.revoke_title', {
+          member: revoking ? nameIn(locale, revoking.member) : '',
+          standard: standardName,
+        })}
         okText={t('exchange.publishers.revoke_submit')}
         okButtonProps={{ danger: true }}
         cancelText={t('common.cancel')}
@@ -132,7 +141,7 @@ function GrantPublisherModal({
   standard: StandardView;
   url: string;
   onClose(): void;
-  onGranted(memberId: string): void;
+  onGranted(publisher: ExchangePublisher): void;
 }) {
   const { t, locale } = useLocale();
   const [form] = Form.useForm<{ memberId?: string }>();
@@ -151,8 +160,7 @@ function GrantPublisherModal({
     setSaving(true);
     setProblem(undefined);
     try {
-      await apiFetch(url, { method: 'POST', json: { memberId: memberId ?? '' } });
-      onGranted(memberId ?? '');
+      onGranted(await apiFetch<ExchangePublisher>(url, { method: 'POST', json: { memberId: memberId ?? '' } }));
     } catch (error) {
       const rest = error instanceof ApiProblem ? showFieldErrors(form, error, t, ['memberId']) : undefined;
       setProblem({ error, rest });
@@ -163,7 +171,7 @@ function GrantPublisherModal({
   };
 
   return (
-    <Modal
+    <ActionModal
       open
       title={t('exchange.publishers.grant_title', { name: nameIn(locale, standard) })}
       okText={t('exchange.publishers.grant_submit')}
@@ -202,6 +210,6 @@ function GrantPublisherModal({
           />
         </Form.Item>
       </Form>
-    </Modal>
+    </ActionModal>
   );
 }

@@ -1,7 +1,8 @@
-import { Form, Input, Modal, Radio } from 'antd';
+import { Form, Input, Radio } from 'antd';
 import { useState } from 'react';
 import { ApiProblem, apiFetch, type ProblemField } from '../../api-client';
 import { CLASSIFICATIONS, type StandardView } from '../../api-types';
+import { ActionModal } from '../../components/ActionModal';
 import { OrgUnitPicker } from '../../components/OrgUnitPicker';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { showFieldErrors } from '../../field-errors';
@@ -65,7 +66,7 @@ export function StandardFormModal({
   const required = [{ required: true, message: t('field.reason.required') }];
 
   return (
-    <Modal
+    <ActionModal
       open
       width={720}
       title={t('exchange.standard.create_title')}
@@ -126,6 +127,6 @@ export function StandardFormModal({
           />
         </Form.Item>
       </Form>
-    </Modal>
+    </ActionModal>
   );
 }

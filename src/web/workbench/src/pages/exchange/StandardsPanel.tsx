@@ -1,4 +1,4 @@
-import { Button, Descriptions, Select, Space } from 'antd';
+import { Alert, Button, Descriptions, Select, Space } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { apiFetch } from '../../api-client';
 import type {
@@ -6,6 +6,7 @@ import type {
   CodeListWithEntries,
   CompatibilityReport,
   DataElementView,
+  StandardVersionSummary,
   StandardVersionView,
   StandardView,
 } from '../../api-types';
@@ -17,6 +18,7 @@ import { useMayUse } from '../../session-context';
 import { useLoad } from '../../use-load';
 import { CodeBlock } from './CodeBlock';
 import { CompatibilityReportView } from './CompatibilityReportView';
+import { DeprecateVersionModal } from './DeprecateVersionModal';
 import { DraftVersionModal } from './DraftVersionModal';
 import { EmptyText, nameIn, StateTag } from './exchange-tags';
 import { PublishersPanel } from './PublishersPanel';
@@ -95,7 +97,12 @@ export function StandardsPanel() {
               title: t('exchange.standard.latest'),
               render: (_, standard) =>
                 standard.latestPublishedVersion === null ? (
-                  t('exchange.standard.unpublished')
+                  // Deprecating every published version leaves none to recommend, which is not "never published".
+                  standard.versions.some((row) => row.status === 'deprecated') ? (
+                    t('exchange.standard.all_deprecated')
+                  ) : (
+                    t('exchange.standard.unpublished')
+                  )
                 ) : (
                   <code>{`huitong.${standard.code}.v${standard.latestPublishedVersion}`}</code>
                 ),
@@ -212,7 +219,8 @@ export function StandardsPanel() {
 
 /**
  * One standard's versions; the chosen one's schema and its compatibility with the one before; for who
- * manages the exchange, drafting the next version (or changing the open draft) and publishing it.
+ * manages the exchange, drafting the next version (or changing the open draft), publishing it, and
+ * deprecating a published version once members should move on.
  */
 function StandardVersions({
   standard,
@@ -232,6 +240,9 @@ function StandardVersions({
   );
   const [editing, setEditing] = useState<'new' | 'draft'>();
   const [publishing, setPublishing] = useState<number>();
+  const [deprecating, setDeprecating] = useState<number>();
+  // The row's button that opened the deprecate dialog: a cancelled dialog gives the focus back to it.
+  const deprecateOpener = useRef<HTMLElement | null>(null);
   const [announcement, setAnnouncement] = useState<string>();
   // A dialog's trigger is gone once it has done its work (the draft button becomes "publish", the
   // publish button goes): focus moves to what comes next instead of falling to the page's body.
@@ -318,10 +329,36 @@ function StandardVersions({
           },
           { key: 'published', title: t('exchange.version.published_at'), render: (_, row) => when(row.publishedAt) },
           {
+            key: 'deprecated',
+            title: t('exchange.version.deprecated_at'),
+            render: (_, row) => when(row.deprecatedAt),
+          },
+          {
             key: 'breaking',
             title: t('exchange.version.breaking'),
             render: (_, row) => (row.breaking === null ? '—' : row.breaking ? t('common.yes') : t('common.no')),
           },
+          ...(mayManage
+            ? [
+                {
+                  key: 'actions',
+                  title: t('common.actions'),
+                  render: (_: unknown, row: StandardVersionSummary) =>
+                    row.status === 'published' ? (
+                      <Button
+                        size="small"
+                        danger
+                        onClick={(event) => {
+                          deprecateOpener.current = event.currentTarget;
+                          setDeprecating(row.version);
+                        }}
+                      >
+                        {t('exchange.deprecate.open', { version: row.version })}
+                      </Button>
+                    ) : null,
+                },
+              ]
+            : []),
         ]}
       />
       {standard.versions.length > 0 ? (
@@ -339,6 +376,14 @@ function StandardVersions({
       <ProblemAlert error={detail.error} className="block-alert" />
       {view && report ? (
         <>
+          {view.deprecatedAt ? (
+            <Alert
+              className="block-alert"
+              type="warning"
+              showIcon
+              message={t('exchange.version.deprecated_notice', { version: view.version, at: when(view.deprecatedAt) })}
+            />
+          ) : null}
           <Descriptions
             size="small"
             column={1}
@@ -372,6 +417,21 @@ function StandardVersions({
           onPublished={(published) => {
             setPublishing(undefined);
             changed(published.version, t('exchange.publish.done', { name, version: published.version }), 'heading');
+          }}
+        />
+      ) : null}
+      {deprecating !== undefined ? (
+        <DeprecateVersionModal
+          standard={standard}
+          version={deprecating}
+          onClose={() => {
+            setDeprecating(undefined);
+            deprecateOpener.current?.focus();
+          }}
+          onDeprecated={(deprecated) => {
+            setDeprecating(undefined);
+            // The row's button goes with the published state: the reader is taken back to the heading.
+            changed(deprecated.version, t('exchange.deprecate.done', { name, version: deprecated.version }), 'heading');
           }}
         />
       ) : null}

@@ -1,7 +1,8 @@
-import { Button, Form, Input, Modal, Select, Space } from 'antd';
+import { Button, Form, Input, Select, Space } from 'antd';
 import { useState } from 'react';
 import { ApiProblem, apiFetch, type ProblemField } from '../../api-client';
 import { type Page, SUBSCRIPTION_STATUSES, type SubscriptionView } from '../../api-types';
+import { ActionModal } from '../../components/ActionModal';
 import { CaptionedTable } from '../../components/CaptionedTable';
 import { LiveStatus } from '../../components/LiveStatus';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -212,7 +213,7 @@ function DecisionModal({ decision, onClose, onDone }: { decision: Decision; onCl
   };
 
   return (
-    <Modal
+    <ActionModal
       open
       title={t(`exchange.subscription.${kind}_title`, {
         member: subscription.memberId,
@@ -237,6 +238,6 @@ function DecisionModal({ decision, onClose, onDone }: { decision: Decision; onCl
           <Input.TextArea rows={3} maxLength={2000} />
         </Form.Item>
       </Form>
-    </Modal>
+    </ActionModal>
   );
 }
