@@ -86,6 +86,9 @@ export const NATS_DEFAULTS = {
 
 const PUBLISH_ATTEMPTS = 3;
 
+/** How old the relay's count of unfinished jobs may grow before it asks the consumer again. */
+const OUTSTANDING_RECHECK_MS = 1_000;
+
 /** What a relayed JetStream message carries: the lease, not the message (workers read it from the log). */
 export interface PushJob {
   subscriptionId: string;
@@ -129,6 +132,8 @@ export class NatsTransport implements DeliveryTransport {
   #buffer: JsMsg[] = [];
   #flushTimer: NodeJS.Immediate | null = null;
   #watching: Promise<void> | null = null;
+  /** Unfinished jobs in the stream as this relay last knew them (`#roomInStream`). */
+  #outstanding = { count: 0, readAt: Number.NEGATIVE_INFINITY };
 
   private constructor(
     deps: TransportDeps,
@@ -245,8 +250,7 @@ export class NatsTransport implements DeliveryTransport {
   /** Leases due push rows and publishes one job each; returns how many were leased. */
   async #relayRound(): Promise<number> {
     const { database } = this.#deps;
-    const info = await this.#jsm.consumers.info(this.#options.streamName, this.#options.consumerName);
-    if (info.num_pending + info.num_ack_pending >= this.#options.maxOutstanding) return 0;
+    if (!(await this.#roomInStream())) return 0;
     const leased = await leaseDeliveries(database.kysely, {
       mode: 'push',
       limit: this.#options.batchSize,
@@ -263,7 +267,24 @@ export class NatsTransport implements DeliveryTransport {
       }
       throw (published.find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult).reason;
     }
+    this.#outstanding.count += leased.length;
     return leased.length;
+  }
+
+  /**
+   * Whether the stream has room for another round. The consumer's count is read only when this
+   * relay's estimate (the count last read plus the jobs it published since) reaches the cap, or
+   * once it is a second old: asking on every round cost a NATS request per round. Jobs finished
+   * meanwhile only make the estimate high, and a high estimate is read again before it refuses.
+   */
+  async #roomInStream(): Promise<boolean> {
+    const { maxOutstanding, streamName, consumerName } = this.#options;
+    if (this.#outstanding.count >= maxOutstanding || Date.now() - this.#outstanding.readAt >= OUTSTANDING_RECHECK_MS) {
+      const readAt = Date.now();
+      const info = await this.#jsm.consumers.info(streamName, consumerName);
+      this.#outstanding = { count: info.num_pending + info.num_ack_pending, readAt };
+    }
+    return this.#outstanding.count < maxOutstanding;
   }
 
   async #publish(lease: LeasedDelivery): Promise<void> {
