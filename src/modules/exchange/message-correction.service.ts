@@ -131,45 +131,48 @@ export async function correctDelivery(
     });
   }
   const prepared = await correctedMessage(deps, target, key.subscriptionId, input.data);
-  const [appended] = await deps.log.append([prepared]);
-  return inTransaction(deps.database, async (tx) => {
-    const resolved = await sql`
-      update exchange.delivery
-         set status = 'superseded', superseded_by = ${appended!.seq}, resolved_by = ${decidedBy(actor)},
-             resolved_at = now(), lease_until = null, lease_token = null
-       where subscription_id = ${key.subscriptionId}::uuid and message_seq = ${key.messageSeq}
-         and status in ('dead', 'pending')
-         -- A repeat of an earlier correction's event id counts only if that one went to this subscription.
-         and exists (select 1 from exchange.delivery c
-                     where c.subscription_id = ${key.subscriptionId}::uuid and c.message_seq = ${appended!.seq})`.execute(
-      tx,
-    );
-    if (Number(resolved.numAffectedRows ?? 0n) === 0) {
-      throw new ConflictError('exchange.delivery_already_corrected', { ...key, correctionSeq: appended!.seq });
-    }
-    await recordAudit(tx, {
-      actor,
-      action: 'exchange.delivery.corrected',
-      target: { type: 'exchange.subscription', id: key.subscriptionId },
-      outcome: 'success',
-      details: {
-        messageSeq: key.messageSeq,
-        messageId: target.id,
-        correctionSeq: appended!.seq,
-        correctionId: appended!.id,
-        eventId: prepared.eventId,
-        reason,
-      },
-    });
-    return {
-      id: appended!.id,
-      seq: appended!.seq,
-      eventId: prepared.eventId,
-      correlationId: prepared.correlationId!,
-      deliveries: appended!.duplicate ? 0 : appended!.deliveries,
-      corrects: { ...key, messageId: target.id },
-    };
+  // The original is resolved in the log's own transaction, so the correction is logged and the
+  // original superseded together or not at all.
+  const [appended] = await deps.log.append([prepared], {
+    within: async (tx, [logged]) => {
+      const resolved = await sql`
+        update exchange.delivery
+           set status = 'superseded', superseded_by = ${logged!.seq}, resolved_by = ${decidedBy(actor)},
+               resolved_at = now(), lease_until = null, lease_token = null
+         where subscription_id = ${key.subscriptionId}::uuid and message_seq = ${key.messageSeq}
+           and status in ('dead', 'pending')
+           -- A repeat of an earlier correction's event id counts only if that one went to this subscription.
+           and exists (select 1 from exchange.delivery c
+                       where c.subscription_id = ${key.subscriptionId}::uuid and c.message_seq = ${logged!.seq})`.execute(
+        tx,
+      );
+      if (Number(resolved.numAffectedRows ?? 0n) === 0) {
+        throw new ConflictError('exchange.delivery_already_corrected', { ...key, correctionSeq: logged!.seq });
+      }
+      await recordAudit(tx, {
+        actor,
+        action: 'exchange.delivery.corrected',
+        target: { type: 'exchange.subscription', id: key.subscriptionId },
+        outcome: 'success',
+        details: {
+          messageSeq: key.messageSeq,
+          messageId: target.id,
+          correctionSeq: logged!.seq,
+          correctionId: logged!.id,
+          eventId: prepared.eventId,
+          reason,
+        },
+      });
+    },
   });
+  return {
+    id: appended!.id,
+    seq: appended!.seq,
+    eventId: prepared.eventId,
+    correlationId: prepared.correlationId!,
+    deliveries: appended!.duplicate ? 0 : appended!.deliveries,
+    corrects: { ...key, messageId: target.id },
+  };
 }
 
 /** The message's facts (`id` is the message's) and its payload, with the delivery being corrected. */

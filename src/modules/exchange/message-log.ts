@@ -44,10 +44,18 @@ export interface MessageLogDeps {
   config: ConfigCache;
 }
 
+/**
+ * Work of one append's own that must commit with its messages or not at all (a corrected resubmit
+ * resolving the delivery it replaces). It runs in the log's transaction after the messages are
+ * written; if it throws, the group is taken apart and this append alone fails, nothing of it written.
+ */
+export type WithinCommit = (tx: Executor, appended: Appended[]) => Promise<void>;
+
 interface Pending {
   messages: PreparedMessage[];
   requestId: string | undefined;
   configVersion: number | undefined;
+  within: WithinCommit | undefined;
   resolve: (results: Appended[]) => void;
   reject: (error: unknown) => void;
 }
@@ -69,11 +77,16 @@ export class MessageLog {
    * A message whose (source, event id) is logged already is not appended again: its first result returns.
    * `configVersion` is the configuration version they were prepared under (config-cache.ts); without
    * it they are taken under whatever version is current.
+   * `within` runs in the same transaction, after the messages are written (WithinCommit).
    * @throws ConfigMovedError when the configuration changed since the messages were prepared (nothing written)
    */
-  append(messages: PreparedMessage[], requestId?: string, configVersion?: number): Promise<Appended[]> {
+  append(
+    messages: PreparedMessage[],
+    options: { requestId?: string; configVersion?: number; within?: WithinCommit } = {},
+  ): Promise<Appended[]> {
+    const { requestId, configVersion, within } = options;
     return new Promise((resolve, reject) => {
-      this.#queue.push({ messages, requestId, configVersion, resolve, reject });
+      this.#queue.push({ messages, requestId, configVersion, within, resolve, reject });
       if (!this.#flushing) this.#flushing = this.#drain();
     });
   }
@@ -159,7 +172,7 @@ export class MessageLog {
         await writeAppended(tx, fresh, routed, checkpoint);
       }
       const freshIds = new Set(fresh.map((message) => message.id));
-      return current.map((pending) =>
+      const results = current.map((pending) =>
         pending.messages.map((message) => {
           const result = bySourceEvent.get(`${message.source}\u0000${message.eventId}`)!;
           // The same event twice in one request: the second is a duplicate of the first.
@@ -168,6 +181,8 @@ export class MessageLog {
           return { ...result, duplicate: !first };
         }),
       );
+      for (const [index, pending] of current.entries()) await pending.within?.(tx, results[index]!);
+      return results;
     });
     for (const { pending, error } of moved) pending.reject(error);
     for (const [index, pending] of current.entries()) pending.resolve(results[index]!);

@@ -59,7 +59,7 @@ export async function publish(
       throw error;
     }
     try {
-      return await deps.log.append(prepared, options.requestId, view.version);
+      return await deps.log.append(prepared, { requestId: options.requestId, configVersion: view.version });
     } catch (error) {
       // The configuration changed after these were prepared: prepare them again under the new one.
       if (!(error instanceof ConfigMovedError)) throw error;
