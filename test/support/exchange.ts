@@ -68,6 +68,8 @@ export async function seedTestExchange(
     zone?: 'internal' | 'external';
     /** A JSONata condition on the standard payload. */
     filter?: string;
+    /** The member's owner unit; D01 unless given. */
+    ownerOrgUnitCode?: string;
   }>,
 ): Promise<TestExchange> {
   const db = platform.runtime.database.kysely;
@@ -96,7 +98,7 @@ export async function seedTestExchange(
     { format: 'xml', expression: POPULATION_XML_MAPPING },
   );
   for (const subscriber of subscribers) {
-    await member(subscriber.id, subscriber.zone ?? 'internal', 'D01');
+    await member(subscriber.id, subscriber.zone ?? 'internal', subscriber.ownerOrgUnitCode ?? 'D01');
     if (subscriber.zone === 'external') continue; // approval would refuse it: the zone rule
     const requested = await requestSubscription(
       db,

@@ -10,17 +10,19 @@ import { grantTablePolicy } from '../../../test/support/grant-table-policy.js';
 import { createTestPlatform, type TestPlatform } from '../../../test/support/runtime.js';
 import { asStaff, testStaffAuthenticator } from '../../../test/support/staff-principals.js';
 import { listAudit } from '../../platform/audit/audit-log.js';
-import { ConflictError, ForbiddenError, ValidationError } from '../../platform/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import { verifyMessageLog } from './log-verify.js';
 import { messageRoutes } from './message.routes.js';
 import { correctDelivery, correctionDraft, correctionEventId } from './message-correction.service.js';
-import { getMessage } from './message-trace.service.js';
+import { getMessage, listMessages } from './message-trace.service.js';
 import { publish } from './publish.service.js';
 
 const policy = grantTablePolicy({
-  // Manages the subscribers (D01); reads the publisher's unit (D07) too, to follow the trace.
-  'ops-d01': { 'exchange.manage': ['D01'], 'exchange.read': ['D01', 'D07'] },
+  // Manages the subscribers (D01, D02); reads the publisher's unit (D07) too, so it sees every delivery.
+  'ops-d01': { 'exchange.manage': ['D01', 'D02'], 'exchange.read': ['D01', 'D07'] },
   'reader-d01': { 'exchange.read': ['D01'] },
+  'reader-d02': { 'exchange.read': ['D02'] },
+  'reader-d03': { 'exchange.read': ['D03'] },
 });
 const ops = { type: 'user', id: 'ops-d01' } as const;
 const staff = (id: string) => asStaff(id, { 'accept-language': 'en' });
@@ -47,7 +49,7 @@ beforeAll(async () => {
   await platform.app.ready();
   exchange = await seedTestExchange(platform, [
     { id: 'mz-jzxt', mode: 'pull' },
-    { id: 'sb-ylxt', mode: 'pull' },
+    { id: 'sb-ylxt', mode: 'pull', ownerOrgUnitCode: 'D02' },
   ]);
 }, 120_000);
 afterAll(() => platform?.close());
@@ -144,6 +146,30 @@ describe('correctDelivery', () => {
     await expect(
       correctDelivery(publishing(), ops, { ...other, data: draft.data, reason: 'x' }, policy),
     ).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('shows a subscriber’s operator the messages routed to its members, with only their deliveries', async () => {
+    serial += 1;
+    const [appended] = await publish(publishing(), 'gaj-rkxt', [populationEvent('rk-trace-1', String(serial))], {
+      batch: false,
+    });
+    const id = appended!.id;
+    const asReader = (staffId: string) => ({ type: 'user', id: staffId }) as const;
+    for (const [staffId, memberId] of [
+      ['reader-d01', 'mz-jzxt'],
+      ['reader-d02', 'sb-ylxt'],
+    ] as const) {
+      const listed = await listMessages(db(), asReader(staffId), { source: 'gaj-rkxt', limit: 100, offset: 0 }, policy);
+      expect(listed.items.find((message) => message.id === id)?.deliveries).toMatchObject({ total: 1, pending: 1 });
+      const detail = await getMessage(db(), asReader(staffId), id, policy);
+      expect(detail.deliveries.map((delivery) => delivery.memberId)).toEqual([memberId]);
+      expect(detail.message.deliveries.total).toBe(1);
+    }
+    // The publisher's side sees every delivery; a unit with no member on the route sees nothing of it.
+    expect((await getMessage(db(), ops, id, policy)).deliveries).toHaveLength(2);
+    await expect(getMessage(db(), asReader('reader-d03'), id, policy)).rejects.toBeInstanceOf(NotFoundError);
+    const outside = await listMessages(db(), asReader('reader-d03'), { limit: 100, offset: 0 }, policy);
+    expect(outside.items.map((message) => message.id)).not.toContain(id);
   });
 
   it('derives event ids that stay within 200 characters', () => {

@@ -1,8 +1,9 @@
 /**
  * The operators' view of the log: messages by member, standard, time and correlation id, one
  * message's proof and deliveries, the dead letters, and resubmission. Staff see what concerns their
- * units: messages their members sent or that fall under standards they own, deliveries to their
- * members. Payloads are not shown here: a trace needs facts, not personal data.
+ * units: messages their members sent or that fall under standards they own (with every delivery),
+ * and messages routed to their members (with only those deliveries: a subscriber's operator follows
+ * what it received, not who else did). Payloads are not shown here: a trace needs facts, not personal data.
  */
 import { sql } from 'kysely';
 import { recordAudit } from '../../platform/audit/audit-log.js';
@@ -64,16 +65,23 @@ export async function listMessages(
   const from_ = sql`from exchange.message m
     join exchange.member mb on mb.id = m.source
     join exchange.standard st on st.code = m.standard_code`;
+  // A message seen only as a subscriber's counts only the deliveries to the actor's members.
   const rows = await sql<SummaryRow>`
     select m.id, m.seq, m.source, m.event_id, m.standard_code, m.standard_version, m.classification, m.partition_key,
-           m.correlation_id, m.received_at, m.data_size,
-           (select count(*)::int from exchange.delivery d where d.message_seq = m.seq) as total,
-           (select count(*)::int from exchange.delivery d where d.message_seq = m.seq and d.status = 'delivered') as delivered,
-           (select count(*)::int from exchange.delivery d where d.message_seq = m.seq and d.status in ('pending', 'leased')) as pending,
-           (select count(*)::int from exchange.delivery d where d.message_seq = m.seq and d.status = 'dead') as dead,
-           (select count(*)::int from exchange.delivery d
-             where d.message_seq = m.seq and d.status = 'superseded') as superseded
-    ${from_} ${where}
+           m.correlation_id, m.received_at, m.data_size, c.total, c.delivered, c.pending, c.dead, c.superseded
+    ${from_}
+    cross join lateral (
+      select count(*)::int as total,
+             (count(*) filter (where d.status = 'delivered'))::int as delivered,
+             (count(*) filter (where d.status in ('pending', 'leased')))::int as pending,
+             (count(*) filter (where d.status = 'dead'))::int as dead,
+             (count(*) filter (where d.status = 'superseded'))::int as superseded
+      from exchange.delivery d
+      join exchange.subscription s on s.id = d.subscription_id
+      join exchange.member sm on sm.id = s.member_id
+      where d.message_seq = m.seq and (${ownsCondition(units)} or sm.owner_org_unit_code = any(${units ?? []}::text[]))
+    ) c
+    ${where}
     order by m.seq desc limit ${filter.limit} offset ${filter.offset}`.execute(executor);
   const count = await sql<{ total: number }>`select count(*)::int as total ${from_} ${where}`.execute(executor);
   return { items: rows.rows.map(summaryOf), total: count.rows[0]?.total ?? 0 };
@@ -109,19 +117,27 @@ export async function getMessage(executor: Executor, actor: Actor, id: string, p
       signature: Uint8Array;
       prev_hash: Uint8Array;
       entry_hash: Uint8Array;
+      owned: boolean;
     }
   >`
     select m.id, m.seq, m.source, m.event_id, m.standard_code, m.standard_version, m.classification, m.partition_key,
            m.correlation_id, m.received_at, m.data_size, 0 as total, 0 as delivered, 0 as pending, 0 as dead,
            0 as superseded,
-           m.algorithm, m.key_id, m.data_hash, m.message_hash, m.signature, m.prev_hash, m.entry_hash
+           m.algorithm, m.key_id, m.data_hash, m.message_hash, m.signature, m.prev_hash, m.entry_hash,
+           ${ownsCondition(units)} as owned
     from exchange.message m
     join exchange.member mb on mb.id = m.source
     join exchange.standard st on st.code = m.standard_code
     where m.id = ${id}::uuid and ${scopeCondition(units)}`.execute(executor);
   const row = result.rows[0];
   if (!row) throw new NotFoundError('exchange.message_not_found', { id });
-  const deliveries = await selectDeliveries(executor, { messageSeq: Number(row.seq), limit: 500, offset: 0 });
+  // Seen only as a subscriber: only the deliveries to the actor's members.
+  const deliveries = await selectDeliveries(executor, {
+    messageSeq: Number(row.seq),
+    unitCodes: row.owned ? null : units,
+    limit: 500,
+    offset: 0,
+  });
   const summary = summaryOf(row);
   for (const delivery of deliveries.items) {
     summary.deliveries.total += 1;
@@ -244,9 +260,20 @@ async function readableUnits(executor: Executor, actor: Actor, policy: Policy): 
   return units;
 }
 
-function scopeCondition(units: string[] | undefined) {
+/** The message (`m`, its source `mb`, its standard `st`) is the actor's: sent by its member or under its standard. */
+function ownsCondition(units: string[] | undefined) {
   if (!units) return sql<boolean>`true`;
   return sql<boolean>`(mb.owner_org_unit_code = any(${units}::text[]) or st.owner_org_unit_code = any(${units}::text[]))`;
+}
+
+/** The message is the actor's, or was routed to one of its members. */
+function scopeCondition(units: string[] | undefined) {
+  if (!units) return sql<boolean>`true`;
+  return sql<boolean>`(${ownsCondition(units)} or exists (
+    select 1 from exchange.delivery rd
+    join exchange.subscription rs on rs.id = rd.subscription_id
+    join exchange.member rm on rm.id = rs.member_id
+    where rd.message_seq = m.seq and rm.owner_org_unit_code = any(${units}::text[])))`;
 }
 
 interface SummaryRow {
