@@ -11,6 +11,7 @@ import type { KeyObject } from 'node:crypto';
 import { sql } from 'kysely';
 import { canonicalJson, type JsonValue } from '../../platform/audit/canonical-json.js';
 import type { Executor } from '../../platform/db/database.js';
+import type { ConfigView } from './config-cache.js';
 import { eventType } from './event-type.js';
 import { type SigningAlgorithm, signBytes, verifyBytes } from './exchange-crypto.js';
 import { outboundMapping } from './mapping.service.js';
@@ -130,12 +131,17 @@ export type OutboundMappings = (
   version: number,
 ) => ReturnType<typeof outboundMapping>;
 
-/** Subscribers' outbound mappings, each looked up once for a batch of deliveries. */
-export function outboundMappings(executor: Executor): OutboundMappings {
+/**
+ * Subscribers' outbound mappings, each looked up once for a batch of deliveries, or once for as long
+ * as the configuration stays at `view`'s version when a view is given.
+ */
+export function outboundMappings(executor: Executor, view?: ConfigView): OutboundMappings {
   const cache = new Map<string, ReturnType<typeof outboundMapping>>();
   return (subscriberId, standardCode, version) => {
     const key = `${subscriberId}\u0000${standardCode}\u0000${version}`;
-    if (!cache.has(key)) cache.set(key, outboundMapping(executor, subscriberId, standardCode, version));
+    const load = () => outboundMapping(executor, subscriberId, standardCode, version);
+    if (view) return view.lookup(`outbound:${key}`, load);
+    if (!cache.has(key)) cache.set(key, load());
     return cache.get(key)!;
   };
 }

@@ -12,6 +12,8 @@ export interface LeasedDelivery {
   partitionKey: string | null;
   attempts: number;
   leaseToken: string;
+  /** The exchange configuration's version as the lease saw it (config-cache.ts). */
+  configVersion: number;
 }
 
 /**
@@ -31,6 +33,7 @@ export async function leaseDeliveries(
     partition_key: string | null;
     attempts: number;
     lease_token: string;
+    config_version: string | number;
   }>`
     with due as (
       select d.subscription_id, d.message_seq
@@ -58,7 +61,8 @@ export async function leaseDeliveries(
            lease_token = gen_random_uuid(), attempts = d.attempts + 1, last_attempt_at = now()
       from due
      where d.subscription_id = due.subscription_id and d.message_seq = due.message_seq
-    returning d.subscription_id, d.message_seq, d.partition_key, d.attempts, d.lease_token`.execute(executor);
+    returning d.subscription_id, d.message_seq, d.partition_key, d.attempts, d.lease_token,
+              (select version from exchange.config_version where id = 1) as config_version`.execute(executor);
   return result.rows
     .map((row) => ({
       subscriptionId: row.subscription_id,
@@ -66,6 +70,7 @@ export async function leaseDeliveries(
       partitionKey: row.partition_key,
       attempts: row.attempts,
       leaseToken: row.lease_token,
+      configVersion: Number(row.config_version),
     }))
     .sort((a, b) => a.messageSeq - b.messageSeq);
 }

@@ -60,14 +60,14 @@ export async function openExchange(options: ExchangeOptions): Promise<Exchange> 
     ...options.delivery,
     backoff: options.delivery?.backoff ?? DEFAULT_DELIVERY_POLICY.backoff,
   };
-  const transportDeps: TransportDeps = { database, signingKey, policy, logger };
+  const config = new ConfigCache();
+  const transportDeps: TransportDeps = { database, signingKey, policy, logger, config };
   const transport = options.openTransport
     ? await options.openTransport(transportDeps)
     : options.natsUrl
       ? // Loaded only when configured: a deployment on the PostgreSQL queue never loads the NATS client.
         await openNats(options.natsUrl, options.natsName ?? 'huitong', transportDeps)
       : new PostgresTransport(transportDeps);
-  const config = new ConfigCache();
   const log = new MessageLog({
     database,
     signingKey,

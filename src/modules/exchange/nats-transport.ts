@@ -155,13 +155,13 @@ export class NatsTransport implements DeliveryTransport {
    * @throws when NATS cannot be reached at startup: a misconfigured URL should stop the process
    */
   static async open(config: TransportDeps & NatsTransportOptions & { url: string }): Promise<NatsTransport> {
-    const { url, database, signingKey, policy, logger, ...rest } = config;
+    const { url, database, signingKey, policy, logger, config: configCache, ...rest } = config;
     const options: Required<NatsTransportOptions> = { ...NATS_DEFAULTS, ...withoutUndefined(rest) };
     const nc = await connect({ servers: url, name: 'huitong-exchange', maxReconnectAttempts: -1 });
     try {
       const jsm = await jetstreamManager(nc);
       await ensureStreamAndConsumer(jsm, options, policy.timeoutMs);
-      return new NatsTransport({ database, signingKey, policy, logger }, options, nc, jsm);
+      return new NatsTransport({ database, signingKey, policy, logger, config: configCache }, options, nc, jsm);
     } catch (error) {
       await nc.close();
       throw error;
@@ -375,7 +375,7 @@ export class NatsTransport implements DeliveryTransport {
   }
 
   async #process(batch: JsMsg[]): Promise<void> {
-    const { database, signingKey, policy, logger } = this.#deps;
+    const { database, signingKey, policy, logger, config } = this.#deps;
     const jobs: Array<{ message: JsMsg; job: PushJob }> = [];
     for (const message of batch) {
       const job = readJob(message);
@@ -399,14 +399,14 @@ export class NatsTransport implements DeliveryTransport {
       );
       const live: Array<{ message: JsMsg; lease: LeasedDelivery }> = [];
       for (const { message, job } of jobs) {
-        const attempts = current.get(pushMessageId(job));
+        const lease = current.get(pushMessageId(job));
         // Relayed again meanwhile, or already recorded: pushing this copy could only repeat or reorder.
-        if (attempts === undefined) ack(message);
-        else live.push({ message, lease: { ...job, attempts, partitionKey: null } });
+        if (lease === undefined) ack(message);
+        else live.push({ message, lease: { ...job, ...lease, partitionKey: null } });
       }
       if (live.length === 0) return;
       const targets: PushTarget[] = live.map(({ lease }) => lease);
-      const outcomes = await pushDeliveries(database.kysely, targets, { signingKey, policy });
+      const outcomes = await pushDeliveries(database.kysely, targets, { signingKey, policy, config });
       await recordPushOutcomes(
         database.kysely,
         outcomes.map((outcome, index) => ({ lease: live[index]!.lease, outcome })),
@@ -500,14 +500,24 @@ async function exists(info: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-/** The jobs whose lease is still current and will outlast a push, by message id, with their attempt counts. */
+/**
+ * The jobs whose lease is still current and will outlast a push, by message id, with their attempt
+ * counts and the configuration version this read saw.
+ */
 async function currentLeases(
   database: Database,
   jobs: readonly PushJob[],
   pushTimeoutMs: number,
-): Promise<Map<string, number>> {
-  const result = await sql<{ subscription_id: string; message_seq: string; lease_token: string; attempts: number }>`
-    select d.subscription_id, d.message_seq, d.lease_token, d.attempts
+): Promise<Map<string, { attempts: number; configVersion: number }>> {
+  const result = await sql<{
+    subscription_id: string;
+    message_seq: string;
+    lease_token: string;
+    attempts: number;
+    config_version: string | number;
+  }>`
+    select d.subscription_id, d.message_seq, d.lease_token, d.attempts,
+           (select version from exchange.config_version where id = 1) as config_version
       from exchange.delivery d
       join unnest(${jobs.map((job) => job.subscriptionId)}::uuid[], ${jobs.map((job) => String(job.messageSeq))}::bigint[],
                   ${jobs.map((job) => job.leaseToken)}::uuid[]) as job(subscription_id, message_seq, lease_token)
@@ -524,7 +534,7 @@ async function currentLeases(
         leaseToken: row.lease_token,
         attempts: row.attempts,
       }),
-      row.attempts,
+      { attempts: row.attempts, configVersion: Number(row.config_version) },
     ]),
   );
 }

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../platform/db/database.js';
 import { DomainError } from '../../platform/errors.js';
 import { backoffDelayMs } from '../../platform/events/retry-backoff.js';
+import type { ConfigCache } from './config-cache.js';
 import {
   completeDeliveries,
   failDelivery,
@@ -28,6 +29,8 @@ export interface PostgresTransportDeps {
   signingKey: () => Promise<SigningKey>;
   policy: DeliveryPolicy;
   logger: Logger;
+  /** The process's configuration cache (endpoints, outbound mappings). */
+  config: ConfigCache;
   /** How often an idle worker looks for due rows (retries, other processes' messages). */
   pollMs?: number;
   /** Deliveries leased per round. */
@@ -153,8 +156,8 @@ export class PostgresTransport implements DeliveryTransport {
   }
 
   async #push(leased: LeasedDelivery[]): Promise<void> {
-    const { database, signingKey, policy, logger } = this.#deps;
-    const outcomes = await pushDeliveries(database.kysely, leased, { signingKey, policy });
+    const { database, signingKey, policy, logger, config } = this.#deps;
+    const outcomes = await pushDeliveries(database.kysely, leased, { signingKey, policy, config });
     await recordPushOutcomes(
       database.kysely,
       outcomes.map((outcome, index) => ({ lease: leased[index]!, outcome })),

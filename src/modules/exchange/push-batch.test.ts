@@ -1,7 +1,8 @@
 /**
  * Batched push on both transports: a subscription with `pushBatchSize` above 1 receives signed
  * `application/cloudevents-batch+json` arrays, never two deliveries of one key in a batch, per-key
- * order across batches, and a refused batch comes again.
+ * order across batches, and a refused batch comes again. And the pushes' cached endpoints follow the
+ * configuration's version: a subscription changed by hand is pushed to as changed at once.
  */
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -33,7 +34,7 @@ interface Batch {
 }
 
 /** An endpoint on 127.0.0.1 recording each POST; `respond` decides the status from the count so far. */
-async function endpoint(exchange: () => Exchange, respond: (count: number) => number) {
+async function endpoint(exchange: () => Exchange, respond: (count: number) => number | Promise<number>) {
   const batches: Batch[] = [];
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -44,8 +45,10 @@ async function endpoint(exchange: () => Exchange, respond: (count: number) => nu
       const events = (Array.isArray(parsed) ? parsed : [parsed]) as Array<Record<string, string>>;
       const key = await exchange().signingKey();
       const keys = new Map([[key.id, { algorithm: key.algorithm, key: createPublicKey(key.privateKey) }]]);
-      const status = respond(batches.length);
-      batches.push({
+      const count = batches.length;
+      batches.push({ contentType: '', status: 0, signed: false, events: [] });
+      const status = await respond(count);
+      batches[count] = {
         contentType: String(request.headers['content-type']),
         status,
         signed: verifyDelivery(String(request.headers['huitong-signature'] ?? ''), body, keys),
@@ -54,7 +57,7 @@ async function endpoint(exchange: () => Exchange, respond: (count: number) => nu
           key: event.partitionkey ?? null,
           seq: Number(event.huitongseq),
         })),
-      });
+      };
       response.writeHead(status).end();
     });
   });
@@ -177,4 +180,57 @@ describe('batched push', () => {
       }
     },
   );
+
+  it.each(transports)('pushes to an endpoint changed by hand from the next attempt on ($name)', async (transport) => {
+    let exchange: Exchange | undefined;
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The first push is held until the endpoint has been changed, then refused: its retry, soon after,
+    // is the next push, with no publish in between to refresh this process's cached configuration.
+    const before = await endpoint(
+      () => exchange!,
+      async () => {
+        await released;
+        return 503;
+      },
+    );
+    const after = await endpoint(
+      () => exchange!,
+      () => 200,
+    );
+    const code = `moved-${transport.name}`;
+    const { publisher, subscriptionId } = await scenario(code, before.url, 1);
+    exchange = await openExchange({
+      database: testDatabase.database,
+      secrets,
+      logger,
+      suite: 'international',
+      maxDataBytes: 1 << 20,
+      delivery: { maxAttempts: 20, timeoutMs: 5_000, backoff: { baseMs: 50, maxMs: 100 } },
+      ...(transport.open ? { openTransport: transport.open() } : {}),
+    });
+    try {
+      await exchange.transport.start();
+      const id = `${code}-1`;
+      await publish(
+        exchange.publishing,
+        publisher,
+        [{ specversion: '1.0', id, source: publisher, type: `huitong.${code}.v1`, data: { id } }],
+        { batch: false },
+      );
+      await until(async () => before.batches.length === 1);
+      // As another process or an operator's SQL would: this process's services are not told.
+      await sql`update exchange.subscription set endpoint = ${after.url} where id = ${subscriptionId}::uuid`.execute(
+        db(),
+      );
+      release();
+      await until(async () => (await openRows(subscriptionId)) === 0);
+      expect(before.batches.map((batch) => batch.status)).toEqual([503]);
+      expect(after.batches.flatMap((batch) => batch.events.map((one) => one.id))).toEqual([id]);
+    } finally {
+      await exchange.close();
+    }
+  });
 });

@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
 import { DomainError } from '../../platform/errors.js';
 import { type BackoffPolicy, backoffDelayMs } from '../../platform/events/retry-backoff.js';
+import type { ConfigCache, ConfigView } from './config-cache.js';
 import {
   deliveryBody,
   deliveryEvent,
@@ -38,6 +39,8 @@ export interface PushTarget {
   subscriptionId: string;
   messageSeq: number;
   attempts: number;
+  /** The configuration version its lease saw: endpoints and mappings are taken at it or later. */
+  configVersion: number;
 }
 
 export type PushOutcome = { delivered: true } | { delivered: false; error: string; retryAt: Date; dead: boolean };
@@ -67,15 +70,21 @@ export const BATCH_CONTENT_TYPE = 'application/cloudevents-batch+json';
 export async function pushDeliveries(
   executor: Executor,
   targets: readonly PushTarget[],
-  deps: { signingKey: () => Promise<SigningKey>; policy: DeliveryPolicy },
+  deps: { signingKey: () => Promise<SigningKey>; policy: DeliveryPolicy; config: ConfigCache },
 ): Promise<PushOutcome[]> {
+  if (targets.length === 0) return [];
   const messages = await loadMessages(
     executor,
     targets.map((target) => target.messageSeq),
   );
-  const endpoints = await loadEndpoints(executor, [...new Set(targets.map((target) => target.subscriptionId))]);
+  const view = await configAtLeast(executor, deps.config, Math.max(...targets.map((target) => target.configVersion)));
+  const subscriptionIds = [...new Set(targets.map((target) => target.subscriptionId))];
+  const endpoints = new Map<string, Endpoint | undefined>();
+  for (const id of subscriptionIds) {
+    endpoints.set(id, await view.lookup(`push-endpoint:${id}`, () => loadEndpoint(executor, id)));
+  }
   const key = await deps.signingKey();
-  const mappings = outboundMappings(executor);
+  const mappings = outboundMappings(executor, view);
   const outcomes: PushOutcome[] = targets.map(() => ({ delivered: true }));
   const failed = (index: number, error: string): void => {
     const attempts = targets[index]!.attempts;
@@ -146,16 +155,27 @@ function groupBySubscription(targets: readonly PushTarget[]): Map<string, number
   return groups;
 }
 
-async function loadEndpoints(executor: Executor, subscriptionIds: readonly string[]): Promise<Map<string, Endpoint>> {
-  const result = await sql<{ id: string; member_id: string; endpoint: string | null; push_batch_size: number }>`
-    select id, member_id, endpoint, push_batch_size
-      from exchange.subscription where id = any(${subscriptionIds}::uuid[])`.execute(executor);
-  return new Map(
-    result.rows.map((row) => [
-      row.id,
-      { memberId: row.member_id, endpoint: row.endpoint, pushBatchSize: row.push_batch_size },
-    ]),
+/**
+ * The cached view of the configuration at `version` or a later one. Subscriptions and mappings move
+ * the version when they change (migration 0019), so a push never uses an endpoint or mapping older
+ * than what its lease saw; the view is read anew only when the version moved.
+ */
+async function configAtLeast(executor: Executor, config: ConfigCache, version: number): Promise<ConfigView> {
+  config.observed(version);
+  const view = config.at(version) ?? (await config.current(executor));
+  if (view.version >= version) return view;
+  // A counter read already in flight when the lease was taken: read it again.
+  await config.moved(executor, view);
+  return config.current(executor);
+}
+
+async function loadEndpoint(executor: Executor, subscriptionId: string): Promise<Endpoint | undefined> {
+  const result = await sql<{ member_id: string; endpoint: string | null; push_batch_size: number }>`
+    select member_id, endpoint, push_batch_size from exchange.subscription where id = ${subscriptionId}::uuid`.execute(
+    executor,
   );
+  const row = result.rows[0];
+  return row && { memberId: row.member_id, endpoint: row.endpoint, pushBatchSize: row.push_batch_size };
 }
 
 /** Why a request failed, in words an operator can act on; never the payload. */

@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import type { JsonValue } from '../../platform/audit/canonical-json.js';
 import type { Database } from '../../platform/db/database.js';
+import type { ConfigCache } from './config-cache.js';
 import type { DeliveryPolicy } from './push-delivery.js';
 import type { RoutedDelivery } from './routing.js';
 import type { SigningKey } from './signing-key.service.js';
@@ -46,4 +47,6 @@ export interface TransportDeps {
   signingKey: () => Promise<SigningKey>;
   policy: DeliveryPolicy;
   logger: Logger;
+  /** The process's configuration cache: pushes take subscriptions' endpoints and outbound mappings from it. */
+  config: ConfigCache;
 }
