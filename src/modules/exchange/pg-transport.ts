@@ -2,10 +2,14 @@
  * The PostgreSQL delivery queue: the delivery rows are the queue. Push workers lease due rows with
  * `for update skip locked` (so several processes share the work), push them, and record the outcome;
  * a lease that runs out (a crashed worker) makes its row due again. A commit wakes this process's
- * worker at once; other processes find new rows on their next poll. Several rounds run at once, so a
+ * worker at once, and the workers of other processes on the same database through a PostgreSQL
+ * notification (so a `--role web` process's publishes are pushed by `--role worker` processes
+ * without waiting for their poll). Several rounds run at once, so a
  * slow endpoint holds up only its own round: rows in flight stay leased, which keeps the next row of
  * each of their keys back, so concurrent rounds never reorder a key.
  */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../../platform/db/database.js';
 import { DomainError } from '../../platform/errors.js';
@@ -49,26 +53,63 @@ export class PostgresTransport implements DeliveryTransport {
   #wake: (() => void) | null = null;
   #woken = false;
   readonly #rounds = new Set<Promise<void>>();
+  #unlisten: (() => Promise<void>) | null = null;
+  /** Tells this transport's notifications from others'. */
+  readonly #token = randomUUID();
+  /** A notification is being sent, and whether another commit asked for one meanwhile. */
+  #notifying = false;
+  #notifyAgain = false;
 
   constructor(deps: PostgresTransportDeps) {
     this.#deps = deps;
   }
 
   routed(deliveries: readonly RoutedDelivery[]): void {
-    if (deliveries.some((delivery) => delivery.mode === 'push')) this.#signal();
+    if (!deliveries.some((delivery) => delivery.mode === 'push')) return;
+    this.#signal();
+    this.#notifyOthers();
   }
 
   async start(): Promise<void> {
     if (this.#running) return;
     this.#running = true;
+    // A notification of its own is ignored: its commit woke the worker already.
+    this.#unlisten = await this.#deps.database.listen(PUSH_CHANNEL, (payload) => {
+      if (payload !== this.#token) this.#signal();
+    });
     this.#loop = this.#run();
   }
 
   async close(): Promise<void> {
     this.#running = false;
     this.#signal();
+    await this.#unlisten?.();
+    this.#unlisten = null;
     await this.#loop;
     this.#loop = null;
+  }
+
+  /**
+   * Tells the other processes' workers that push rows were committed: one notification at a time,
+   * and one more after it when commits came meanwhile, however many there were. Only a latency
+   * hint: a worker that misses it finds the rows on its next poll.
+   */
+  #notifyOthers(): void {
+    if (this.#notifying) {
+      this.#notifyAgain = true;
+      return;
+    }
+    this.#notifying = true;
+    sql`select pg_notify(${PUSH_CHANNEL}, ${this.#token})`
+      .execute(this.#deps.database.kysely)
+      .catch((error: unknown) => this.#deps.logger.warn({ err: error }, 'exchange push notification not sent'))
+      .finally(() => {
+        this.#notifying = false;
+        if (this.#notifyAgain) {
+          this.#notifyAgain = false;
+          this.#notifyOthers();
+        }
+      });
   }
 
   async fetch(subscriptionId: string, max: number, leaseMs: number): Promise<PulledDelivery[]> {
@@ -196,6 +237,9 @@ export class PostgresTransport implements DeliveryTransport {
     else this.#woken = true;
   }
 }
+
+/** The channel on which commits with push deliveries wake the PostgreSQL queue's workers in every process. */
+export const PUSH_CHANNEL = 'huitong_exchange_push';
 
 /** `<seq>.<lease token>` pairs; malformed ones are ignored (they match no lease anyway). */
 export function parseAckIds(ackIds: readonly string[]): Array<{ messageSeq: number; leaseToken: string }> {

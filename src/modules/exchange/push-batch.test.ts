@@ -17,6 +17,7 @@ import { secretBox } from '../../platform/secrets/secret-box.js';
 import { verifyDelivery } from './delivery-event.js';
 import { type Exchange, openExchange } from './exchange.js';
 import { openNatsTransport } from './nats-transport.js';
+import { PostgresTransport } from './pg-transport.js';
 import { publish } from './publish.service.js';
 
 const logger = pino({ level: 'silent' });
@@ -231,6 +232,46 @@ describe('batched push', () => {
       expect(after.batches.flatMap((batch) => batch.events.map((one) => one.id))).toEqual([id]);
     } finally {
       await exchange.close();
+    }
+  });
+
+  it('wakes the queue worker of another process at once when a web process commits a push delivery', async () => {
+    let worker: Exchange | undefined;
+    const subscriber = await endpoint(
+      () => worker!,
+      () => 200,
+    );
+    const code = 'woken';
+    const { publisher, subscriptionId } = await scenario(code, subscriber.url, 1);
+    const options = {
+      database: testDatabase.database,
+      secrets,
+      logger,
+      suite: 'international' as const,
+      maxDataBytes: 1 << 20,
+      delivery: { maxAttempts: 20, timeoutMs: 5_000, backoff: { baseMs: 50, maxMs: 100 } },
+    };
+    // The worker would not look for rows of its own accord within the test's time.
+    worker = await openExchange({
+      ...options,
+      openTransport: async (deps) => new PostgresTransport({ ...deps, pollMs: 120_000 }),
+    });
+    const web = await openExchange(options);
+    try {
+      await worker.transport.start();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const id = `${code}-1`;
+      await publish(
+        web.publishing,
+        publisher,
+        [{ specversion: '1.0', id, source: publisher, type: `huitong.${code}.v1`, data: { id } }],
+        { batch: false },
+      );
+      await until(async () => (await openRows(subscriptionId)) === 0, 10_000);
+      expect(subscriber.batches.flatMap((batch) => batch.events.map((one) => one.id))).toEqual([id]);
+    } finally {
+      await web.close();
+      await worker.close();
     }
   });
 });

@@ -25,6 +25,13 @@ export interface Database {
   transaction<T>(work: (tx: Transaction<unknown>) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /**
+   * Calls `onNotify` with each payload sent to `channel` (`select pg_notify(channel, payload)`, from any
+   * process on the same database) until the returned stop is called. On PostgreSQL this holds a
+   * connection of its own, outside the pool, and reconnects after losing it; since notifications sent
+   * meanwhile are gone, `onNotify` is then called once with null.
+   */
+  listen(channel: string, onNotify: (payload: string | null) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -80,9 +87,69 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
   // drops it and the next query gets a fresh one. Without a listener that error would end the process.
   pool.on('error', () => {});
   const kysely: AnyKysely = new Kysely({ dialect: new PostgresDialect({ pool }) });
-  return wrap('postgres', kysely, async () => {
+  const listen = (channel: string, onNotify: (payload: string | null) => void) =>
+    listenPostgres(databaseUrl, channel, onNotify);
+  return wrap('postgres', kysely, listen, async () => {
     await kysely.destroy();
   });
+}
+
+/** LISTEN on a connection of its own, made again (after 1 s, 2 s, … up to 30 s) whenever it is lost. */
+async function listenPostgres(
+  databaseUrl: string,
+  channel: string,
+  onNotify: (payload: string | null) => void,
+): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const open = async (): Promise<pg.Client> => {
+    const next = new pg.Client({ connectionString: databaseUrl });
+    next.on('notification', (message) => onNotify(message.payload ?? ''));
+    next.on('error', () => lost(next));
+    next.on('end', () => lost(next));
+    try {
+      await next.connect();
+      await next.query(`listen ${escapeIdentifier(channel)}`);
+      return next;
+    } catch (error) {
+      void next.end().catch(() => {});
+      throw error;
+    }
+  };
+  const reconnect = (failures: number) => {
+    timer = setTimeout(
+      async () => {
+        timer = null;
+        if (stopped) return;
+        try {
+          client = await open();
+          if (stopped) await client.end();
+          else onNotify(null);
+        } catch {
+          reconnect(failures + 1);
+        }
+      },
+      Math.min(1_000 * 2 ** failures, 30_000),
+    );
+  };
+  const lost = (which: pg.Client) => {
+    if (which !== client || stopped) return;
+    client = null;
+    void which.end().catch(() => {});
+    reconnect(0);
+  };
+  // The first connection's failure is the caller's to see.
+  client = await open();
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    await client?.end().catch(() => {});
+  };
+}
+
+function escapeIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 async function openPGlite(dataDir: string | undefined, initialData: Blob | undefined): Promise<Database> {
@@ -93,7 +160,11 @@ async function openPGlite(dataDir: string | undefined, initialData: Blob | undef
     const pglite = dataDir ? new PGlite(path.join(dataDir, 'pgdata'), options) : new PGlite(options);
     await pglite.waitReady;
     const kysely: AnyKysely = new Kysely({ dialect: new PGliteDialect(pglite) });
-    return wrap('pglite', kysely, async () => {
+    const listen = async (channel: string, onNotify: (payload: string | null) => void) => {
+      const unlisten = await pglite.listen(channel, onNotify);
+      return () => unlisten();
+    };
+    return wrap('pglite', kysely, listen, async () => {
       await kysely.destroy();
       await pglite.close();
       await lock?.release();
@@ -104,11 +175,12 @@ async function openPGlite(dataDir: string | undefined, initialData: Blob | undef
   }
 }
 
-function wrap(engine: Engine, kysely: AnyKysely, close: () => Promise<void>): Database {
+function wrap(engine: Engine, kysely: AnyKysely, listen: Database['listen'], close: () => Promise<void>): Database {
   let closed: Promise<void> | undefined;
   return {
     engine,
     kysely,
+    listen,
     transaction: (work) => kysely.transaction().execute(work as (tx: Transaction<unknown>) => Promise<never>),
     async ping() {
       await sql`select 1`.execute(kysely);
