@@ -11,7 +11,9 @@
  * - end-to-end delivery latency to a push subscriber (an HTTP server in this process on 127.0.0.1):
  *   single publishes sent at half the sustained single-publish rate (an open loop: each request at
  *   its scheduled time, whether or not earlier ones answered); latency = the subscriber got the event
- *   minus the moment its publish request was sent (the bench keeps the send time by event id);
+ *   minus the moment its publish request was sent (the bench keeps the send time by event id); on
+ *   PostgreSQL once with one process doing everything (`--role all`) and once as the scale-out
+ *   deployment, a `--role web` process taking the publishes and a `--role worker` process pushing;
  * - delivery throughput (the transport's drain rate, apart from publishing): the server restarted with
  *   `--role web` (publishes, pushes nothing), a backlog of distinct partition keys published in batches,
  *   the server restarted with role `all`, timed from the first push received to the last; with the push
@@ -136,9 +138,13 @@ interface PublishMeasurement {
   othersCpu: number;
 }
 
+/** One process doing everything, or the scale-out deployment: one `--role web` and one `--role worker`. */
+type Deployment = 'all' | 'web+worker';
+
 interface LatencyMeasurement {
   engine: Engine;
   transport: TransportName;
+  deployment: Deployment;
   targetRate: number;
   achievedRate: number;
   published: number;
@@ -438,9 +444,13 @@ interface Platform {
   /** The next event number: every event of a platform is new (a repeat would be a cheap duplicate). */
   next: number;
   transport: TransportName;
+  /** A `--role worker` process beside a `--role web` server (PostgreSQL only), or none. */
+  worker: ServerProcess | null;
   pids(): Promise<number[]>;
-  /** Stops the server and starts it again on the same database and port, with these variables and role. */
+  /** Stops the server (and a worker) and starts it again on the same database and port, with these variables and role. */
   restart(extra: Record<string, string | undefined>, role?: 'all' | 'web'): Promise<void>;
+  /** Restarts as the scale-out deployment: the server with role web, and a worker process beside it. */
+  split(extra: Record<string, string | undefined>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -468,6 +478,8 @@ async function preparePlatform(
       HUITONG_PUBLIC_URL: baseUrl,
       LOG_LEVEL,
       NATS_URL: undefined,
+      // Its own JetStream stream and consumer: a platform or test run on the same NATS server is left alone.
+      HUITONG_NATS_NAME: 'huitong-bench',
     };
     const password = newPassword();
     console.log(`  ${engine}: migrate, seed --demo, access bootstrap, identity set-password ×2`);
@@ -477,11 +489,15 @@ async function preparePlatform(
     for (const staffNo of [SECURITY_ADMIN_STAFF_NO, SYSTEM_ADMIN_STAFF_NO]) {
       huitong(['identity', 'set-password', '--staff-no', staffNo], env, `${password}\n`);
     }
-    const start = (extra: Record<string, string | undefined> = {}, role: 'all' | 'web' = 'all') =>
+    const start = (
+      extra: Record<string, string | undefined> = {},
+      role: 'all' | 'web' | 'worker' = 'all',
+      at: number = port,
+    ) =>
       spawnServer({
         args: [HUITONG_BIN, 'serve', '--role', role],
-        env: { ...env, ...extra },
-        port,
+        env: { ...env, ...extra, PORT: String(at) },
+        port: at,
         readyPath: '/readyz',
         ...(scratch ? { helperPids: scratch.backendPids } : {}),
       });
@@ -497,12 +513,24 @@ async function preparePlatform(
       subscriptions: new Map(),
       next: 1,
       transport: 'postgres-queue',
-      pids: async () => [platform.server.pid, ...((await database?.backendPids()) ?? [])],
+      worker: null,
+      pids: async () => [
+        platform.server.pid,
+        ...(platform.worker ? [platform.worker.pid] : []),
+        ...((await database?.backendPids()) ?? []),
+      ],
       async restart(extra, role = 'all') {
+        if (platform.worker) await stopServer(platform.worker);
+        platform.worker = null;
         await stopServer(platform.server);
         platform.server = await start(extra, role);
       },
+      async split(extra) {
+        await platform.restart(extra, 'web');
+        platform.worker = await start(extra, 'worker', await freePort());
+      },
       async close() {
+        if (platform.worker) await stopServer(platform.worker);
         await stopServer(platform.server);
         await database?.drop();
         await rm(dataDir, { recursive: true, force: true });
@@ -777,7 +805,15 @@ async function measureEngine(
 
   await switchToPush(platform);
   const delivery = async (env: Record<string, string | undefined>) => {
-    if (settings.parts.has('latency')) figures.latency.push(await measureLatency(platform, rate, settings, maxWaitMs));
+    if (settings.parts.has('latency')) {
+      figures.latency.push(await measureLatency(platform, rate, settings, maxWaitMs));
+      // PGlite is one process's; on PostgreSQL the pushes can move to a worker process of their own.
+      if (platform.engine === 'postgres') {
+        await platform.split(env);
+        figures.latency.push(await measureLatency(platform, rate, settings, maxWaitMs));
+        await platform.restart(env);
+      }
+    }
     if (!settings.parts.has('drain')) return;
     for (const pushBatchSize of [1, 100]) {
       figures.drain.push(await measureDrain(platform, settings, maxWaitMs, pushBatchSize, env));
@@ -998,6 +1034,7 @@ async function measureLatency(
     const measurement: LatencyMeasurement = {
       engine: platform.engine,
       transport: platform.transport,
+      deployment: platform.worker ? 'web+worker' : 'all',
       targetRate: rate,
       achievedRate: sent.size / run.value.seconds,
       published: accepted.length,
@@ -1009,7 +1046,7 @@ async function measureLatency(
       othersCpu: run.othersCpu,
     };
     console.log(
-      `    ${platform.engine} ${platform.transport} delivery at ${rate}/s: p50 ${deliveryMs.p50.toFixed(1)} ms, p99 ${deliveryMs.p99.toFixed(1)} ms, ${measurement.missing} missing`,
+      `    ${platform.engine} ${platform.transport} (${measurement.deployment}) delivery at ${rate}/s: p50 ${deliveryMs.p50.toFixed(1)} ms, p99 ${deliveryMs.p99.toFixed(1)} ms, ${measurement.missing} missing`,
     );
     return measurement;
   }
@@ -1173,6 +1210,7 @@ async function measureJsonata(seconds: number): Promise<JsonataFigures> {
 
 const ENGINE_LABEL: Record<Engine, string> = { pglite: 'PGlite (embedded)', postgres: 'PostgreSQL' };
 const TRANSPORT_LABEL: Record<TransportName, string> = { 'postgres-queue': 'PostgreSQL queue', nats: 'NATS JetStream' };
+const DEPLOYMENT_LABEL: Record<Deployment, string> = { all: 'one process', 'web+worker': 'web + worker' };
 const whole = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–');
 const millis = (value: number) => (Number.isFinite(value) ? `${value.toFixed(value < 10 ? 1 : 0)} ms` : '–');
 
@@ -1212,6 +1250,7 @@ export function printExchange(figures: ExchangeFigures): void {
     [
       'database',
       'transport',
+      'processes',
       'rate (target / sent)',
       'delivered',
       'p50',
@@ -1226,6 +1265,7 @@ export function printExchange(figures: ExchangeFigures): void {
       ...figures.latency.map((m) => [
         ENGINE_LABEL[m.engine],
         TRANSPORT_LABEL[m.transport],
+        DEPLOYMENT_LABEL[m.deployment],
         `${m.targetRate} / ${whole(m.achievedRate)} per s`,
         `${m.delivered} of ${m.published}`,
         millis(m.deliveryMs.p50),
@@ -1239,6 +1279,7 @@ export function printExchange(figures: ExchangeFigures): void {
       ...figures.skipped.map((skip) => [
         ENGINE_LABEL[skip.engine],
         TRANSPORT_LABEL[skip.transport],
+        '',
         `skipped: ${skip.reason}`,
         '',
         '',
@@ -1321,7 +1362,7 @@ function verdicts(figures: ExchangeFigures): string[] {
   }
   for (const m of figures.latency) {
     lines.push(
-      `${ENGINE_LABEL[m.engine]}, ${TRANSPORT_LABEL[m.transport]}: delivery p99 ${millis(m.deliveryMs.p99)} at ${m.targetRate}/s; aim < ${AIMS.p99DeliveryMs} ms: ${met(m.deliveryMs.p99 < AIMS.p99DeliveryMs && m.missing === 0)}`,
+      `${ENGINE_LABEL[m.engine]}, ${TRANSPORT_LABEL[m.transport]}, ${DEPLOYMENT_LABEL[m.deployment]}: delivery p99 ${millis(m.deliveryMs.p99)} at ${m.targetRate}/s; aim < ${AIMS.p99DeliveryMs} ms: ${met(m.deliveryMs.p99 < AIMS.p99DeliveryMs && m.missing === 0)}`,
     );
   }
   for (const m of figures.drain) {
