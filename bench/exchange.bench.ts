@@ -548,7 +548,9 @@ async function preparePlatform(
 
 async function stopServer(server: ServerProcess): Promise<void> {
   const stopped = await server.stop();
-  if (stopped.code !== 0) console.log(`  warning: the server exited with ${stopped.code ?? stopped.signal}`);
+  if (stopped.code !== 0) {
+    console.log(`  warning: the server exited with ${stopped.code ?? stopped.signal}:\n${server.output().slice(-2_000)}`);
+  }
 }
 
 /** Runs the `huitong` command to completion with this environment (and standard input), or explains why it failed. */

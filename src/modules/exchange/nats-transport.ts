@@ -3,9 +3,9 @@
  * stays the system of record and the coordinator.
  *
  * The publish transaction writes the delivery rows, as with the PostgreSQL queue. A relay (in each
- * pushing process) leases due push rows with a long lease and publishes one JetStream message per
- * lease; workers in any process take them from one durable pull consumer, push, record the outcome
- * on the row and only then ack. So:
+ * pushing process) leases due push rows with a long lease and publishes, per subscription, one
+ * JetStream message holding that round's leases (a job each); workers in any process take them from
+ * one durable pull consumer, push, record the outcomes on the rows and only then ack. So:
  * - per-key order comes from the rows: `leaseDeliveries` hands out only the head of each partition
  *   key, so at most one delivery per key is ever in JetStream, whatever order workers take them in;
  * - nothing is lost: a lease that runs out (a crashed relay or worker, a message JetStream gave up
@@ -31,7 +31,7 @@ import { sql } from 'kysely';
 import type { Database } from '../../platform/db/database.js';
 import { type LeasedDelivery, leaseDeliveries, recordPushOutcomes, releaseDeliveries } from './delivery.repository.js';
 import { PostgresTransport } from './pg-transport.js';
-import { type PushTarget, pushDeliveries } from './push-delivery.js';
+import { pushDeliveries } from './push-delivery.js';
 import type { RoutedDelivery } from './routing.js';
 import type { DeliveryTransport, PulledDelivery, TransportDeps } from './transport.js';
 
@@ -44,7 +44,7 @@ export interface NatsTransportOptions {
   consumerName?: string;
   /** How often an idle relay looks for due rows (retries come due, leases run out). */
   pollMs?: number;
-  /** Rows leased per relay round, and JetStream messages a worker pushes together. */
+  /** Rows leased per relay round, and jobs a worker pushes together. */
   batchSize?: number;
   /** How long a relayed row stays leased: longer than a message normally waits in JetStream. */
   relayLeaseMs?: number;
@@ -53,8 +53,9 @@ export interface NatsTransportOptions {
   /** Batches one process pushes at once. */
   concurrency?: number;
   /**
-   * Jobs in the stream not yet acked above which relays stop leasing: rows wait, due, in PostgreSQL
-   * rather than leased in a backlog whose leases could run out before a worker gets to them.
+   * Messages (each one round's jobs for one subscription) in the stream not yet acked above which
+   * relays stop leasing: rows wait, due, in PostgreSQL rather than leased in a backlog whose leases
+   * could run out before a worker gets to them.
    */
   maxOutstanding?: number;
 }
@@ -81,15 +82,19 @@ export const NATS_DEFAULTS = {
   relayLeaseMs: 5 * 60_000,
   maxDeliver: 3,
   concurrency: 4,
-  maxOutstanding: 10_000,
+  maxOutstanding: 200,
 } as const satisfies Required<NatsTransportOptions>;
 
 const PUBLISH_ATTEMPTS = 3;
 
-/** How old the relay's count of unfinished jobs may grow before it asks the consumer again. */
+/** How old the relay's count of unfinished messages may grow before it asks the consumer again. */
 const OUTSTANDING_RECHECK_MS = 1_000;
 
-/** What a relayed JetStream message carries: the lease, not the message (workers read it from the log). */
+/**
+ * One lease of push work: the lease, not the message (workers read it from the log). A relayed
+ * JetStream message carries a JSON array of them, all of one subscription (a single object, as
+ * relays before batching sent, is read as an array of one).
+ */
 export interface PushJob {
   subscriptionId: string;
   messageSeq: number;
@@ -97,9 +102,17 @@ export interface PushJob {
   attempts: number;
 }
 
-/** JetStream de-duplicates a publish repeated within the window (a relay retrying after a lost ack). */
-export function pushMessageId(job: PushJob): string {
+/** A job's identity: which lease of which delivery. */
+export function pushJobId(job: PushJob): string {
   return `${job.subscriptionId}:${job.messageSeq}:${job.leaseToken}`;
+}
+
+/**
+ * JetStream de-duplicates a publish repeated within the window (a relay retrying after a lost ack):
+ * a message of jobs is named by its first job (a fresh lease token) and how many it holds.
+ */
+export function pushMessageId(jobs: readonly PushJob[]): string {
+  return jobs.length === 1 ? pushJobId(jobs[0]!) : `${pushJobId(jobs[0]!)}+${jobs.length}`;
 }
 
 /**
@@ -129,7 +142,8 @@ export class NatsTransport implements DeliveryTransport {
   #messages: ConsumerMessages | null = null;
   #consuming: Promise<void> | null = null;
   readonly #inFlight = new Set<Promise<void>>();
-  #buffer: JsMsg[] = [];
+  #buffer: Array<{ message: JsMsg; jobs: PushJob[] }> = [];
+  #bufferedJobs = 0;
   #flushTimer: NodeJS.Immediate | null = null;
   #watching: Promise<void> | null = null;
   /** Unfinished jobs in the stream as this relay last knew them (`#roomInStream`). */
@@ -247,7 +261,7 @@ export class NatsTransport implements DeliveryTransport {
     }
   }
 
-  /** Leases due push rows and publishes one job each; returns how many were leased. */
+  /** Leases due push rows and publishes them, a message per subscription; returns how many were leased. */
   async #relayRound(): Promise<number> {
     const { database } = this.#deps;
     if (!(await this.#roomInStream())) return 0;
@@ -257,17 +271,20 @@ export class NatsTransport implements DeliveryTransport {
       leaseMs: this.#options.relayLeaseMs,
     });
     if (leased.length === 0) return 0;
-    const published = await Promise.allSettled(leased.map((lease) => this.#publish(lease)));
-    const unpublished = leased.filter((_, index) => published[index]!.status === 'rejected');
+    const groups = [...groupBySubscription(leased)];
+    const published = await Promise.allSettled(
+      groups.map(([subscriptionId, leases]) => this.#publish(subscriptionId, leases)),
+    );
+    const unpublished = groups.filter((_, index) => published[index]!.status === 'rejected');
     if (unpublished.length > 0) {
       // Given back untried, so they need not wait for the long lease; a copy that did reach the
-      // stream carries the old lease token and is dropped by the worker.
-      for (const [subscriptionId, leases] of groupBySubscription(unpublished)) {
+      // stream carries the old lease tokens and is dropped by the worker.
+      for (const [subscriptionId, leases] of unpublished) {
         await releaseDeliveries(database.kysely, subscriptionId, leases);
       }
       throw (published.find((outcome) => outcome.status === 'rejected') as PromiseRejectedResult).reason;
     }
-    this.#outstanding.count += leased.length;
+    this.#outstanding.count += groups.length;
     return leased.length;
   }
 
@@ -287,17 +304,17 @@ export class NatsTransport implements DeliveryTransport {
     return this.#outstanding.count < maxOutstanding;
   }
 
-  async #publish(lease: LeasedDelivery): Promise<void> {
-    const job: PushJob = {
-      subscriptionId: lease.subscriptionId,
+  async #publish(subscriptionId: string, leases: readonly LeasedDelivery[]): Promise<void> {
+    const jobs: PushJob[] = leases.map((lease) => ({
+      subscriptionId,
       messageSeq: lease.messageSeq,
       leaseToken: lease.leaseToken,
       attempts: lease.attempts,
-    };
-    const subject = `${this.#options.subjectPrefix}.push.${job.subscriptionId}`;
+    }));
+    const subject = `${this.#options.subjectPrefix}.push.${subscriptionId}`;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.#js.publish(subject, JSON.stringify(job), { msgID: pushMessageId(job) });
+        await this.#js.publish(subject, JSON.stringify(jobs), { msgID: pushMessageId(jobs) });
         return;
       } catch (error) {
         // A lost or late ack does not mean the job was not stored: the same message id again is
@@ -337,16 +354,24 @@ export class NatsTransport implements DeliveryTransport {
     while (this.#running) {
       try {
         const consumer = await this.#js.consumers.get(this.#options.streamName, this.#options.consumerName);
-        const messages = await consumer.consume({ max_messages: this.#options.batchSize * 2 });
+        // Each message is up to a round of jobs: a few per worker round are enough to keep them busy.
+        const messages = await consumer.consume({ max_messages: this.#options.concurrency * 4 });
         this.#messages = messages;
         // Closed while it was being set up: the loop below then ends at once (awaiting here could not:
         // a close completes only as the iterator is read).
         if (!this.#running) void messages.close();
         for await (const message of messages) {
-          this.#buffer.push(message);
+          const jobs = readJobs(message);
+          if (!jobs) {
+            logger.warn({ subject: message.subject, seq: message.seq }, 'exchange push job malformed; dropped');
+            message.term('malformed');
+            continue;
+          }
+          this.#buffer.push({ message, jobs });
+          this.#bufferedJobs += jobs.length;
           // A full batch goes out at once (and holds the pull back while workers are busy); a partial
           // one when the messages already received have been taken, so batches form only under load.
-          if (this.#buffer.length >= this.#options.batchSize) await this.#flush(false);
+          if (this.#bufferedJobs >= this.#options.batchSize) await this.#flush(false);
           else this.#flushSoon();
         }
       } catch (error) {
@@ -367,68 +392,62 @@ export class NatsTransport implements DeliveryTransport {
   async #flush(all: boolean): Promise<void> {
     while (this.#buffer.length > 0) {
       while (this.#inFlight.size >= this.#options.concurrency) await Promise.race(this.#inFlight);
-      const batch = this.#buffer.splice(0, this.#options.batchSize);
+      // Another flush (the consumer's, or one set for later) may have taken them while this one waited.
+      if (this.#buffer.length === 0) break;
+      // Whole messages, up to a batch of jobs (one message at least, whatever its size).
+      let taken = 1;
+      let jobs = this.#buffer[0]!.jobs.length;
+      while (taken < this.#buffer.length && jobs + this.#buffer[taken]!.jobs.length <= this.#options.batchSize) {
+        jobs += this.#buffer[taken]!.jobs.length;
+        taken += 1;
+      }
+      const batch = this.#buffer.splice(0, taken);
+      this.#bufferedJobs -= jobs;
       const task: Promise<void> = this.#process(batch).finally(() => this.#inFlight.delete(task));
       this.#inFlight.add(task);
       if (!all) break;
     }
   }
 
-  async #process(batch: JsMsg[]): Promise<void> {
+  /**
+   * Pushes the jobs of these messages whose leases are still current, records every outcome, and
+   * only then acks the messages; if anything fails before that, JetStream hands them out again.
+   */
+  async #process(batch: ReadonlyArray<{ message: JsMsg; jobs: PushJob[] }>): Promise<void> {
     const { database, signingKey, policy, logger, config } = this.#deps;
-    const jobs: Array<{ message: JsMsg; job: PushJob }> = [];
-    for (const message of batch) {
-      const job = readJob(message);
-      if (job) jobs.push({ message, job });
-      else {
-        logger.warn({ subject: message.subject, seq: message.seq }, 'exchange push job malformed; dropped');
-        message.term('malformed');
-      }
-    }
-    if (jobs.length === 0) return;
-    const acked = new Set<JsMsg>();
-    const ack = (message: JsMsg) => {
-      message.ack();
-      acked.add(message);
-    };
     try {
-      const current = await currentLeases(
-        database,
-        jobs.map((entry) => entry.job),
-        policy.timeoutMs,
-      );
-      const live: Array<{ message: JsMsg; lease: LeasedDelivery }> = [];
-      for (const { message, job } of jobs) {
-        const lease = current.get(pushMessageId(job));
-        // Relayed again meanwhile, or already recorded: pushing this copy could only repeat or reorder.
-        if (lease === undefined) ack(message);
-        else live.push({ message, lease: { ...job, ...lease, partitionKey: null } });
-      }
-      if (live.length === 0) return;
-      const targets: PushTarget[] = live.map(({ lease }) => lease);
-      const outcomes = await pushDeliveries(database.kysely, targets, { signingKey, policy, config });
-      await recordPushOutcomes(
-        database.kysely,
-        outcomes.map((outcome, index) => ({ lease: live[index]!.lease, outcome })),
-      );
+      const jobs = batch.flatMap((entry) => entry.jobs);
+      const current = await currentLeases(database, jobs, policy.timeoutMs);
+      // A job relayed again meanwhile, or already recorded, is not pushed: it could only repeat or reorder.
+      const live: LeasedDelivery[] = jobs.flatMap((job) => {
+        const lease = current.get(pushJobId(job));
+        return lease ? [{ ...job, ...lease, partitionKey: null }] : [];
+      });
       let headFreed = false;
-      for (const [index, outcome] of outcomes.entries()) {
-        if (outcome.delivered) headFreed = true;
-        else if (outcome.dead) {
-          headFreed = true;
-          const { lease } = live[index]!;
-          logger.warn(
-            { subscriptionId: lease.subscriptionId, seq: lease.messageSeq, error: outcome.error },
-            'exchange delivery dead',
-          );
+      if (live.length > 0) {
+        const outcomes = await pushDeliveries(database.kysely, live, { signingKey, policy, config });
+        await recordPushOutcomes(
+          database.kysely,
+          outcomes.map((outcome, index) => ({ lease: live[index]!, outcome })),
+        );
+        for (const [index, outcome] of outcomes.entries()) {
+          if (outcome.delivered) headFreed = true;
+          else if (outcome.dead) {
+            headFreed = true;
+            const lease = live[index]!;
+            logger.warn(
+              { subscriptionId: lease.subscriptionId, seq: lease.messageSeq, error: outcome.error },
+              'exchange delivery dead',
+            );
+          }
         }
       }
-      for (const { message } of live) ack(message);
+      for (const { message } of batch) message.ack();
       // The next delivery of each finished key is now the head: relay it without waiting for a poll.
       if (headFreed && this.#running) this.#signal();
     } catch (error) {
       logger.error({ err: error }, 'exchange push batch failed; JetStream hands it out again');
-      for (const { message } of jobs) if (!acked.has(message)) message.nak(this.#options.pollMs * 5);
+      for (const { message } of batch) message.nak(this.#options.pollMs * 5);
     }
   }
 
@@ -528,7 +547,7 @@ async function currentLeases(
   );
   return new Map(
     result.rows.map((row) => [
-      pushMessageId({
+      pushJobId({
         subscriptionId: row.subscription_id,
         messageSeq: Number(row.message_seq),
         leaseToken: row.lease_token,
@@ -541,24 +560,31 @@ async function currentLeases(
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function readJob(message: JsMsg): PushJob | null {
+/** The jobs a message carries (an array, or one job alone as relays before batching sent), or null when malformed. */
+function readJobs(message: JsMsg): PushJob[] | null {
+  let parsed: unknown;
   try {
-    const job = message.json<Partial<PushJob>>();
-    if (
-      typeof job.subscriptionId === 'string' &&
-      UUID.test(job.subscriptionId) &&
-      Number.isSafeInteger(job.messageSeq) &&
-      (job.messageSeq as number) > 0 &&
-      typeof job.leaseToken === 'string' &&
-      UUID.test(job.leaseToken) &&
-      Number.isSafeInteger(job.attempts)
-    ) {
-      return job as PushJob;
-    }
+    parsed = message.json<unknown>();
   } catch {
-    // not JSON: malformed like any other
+    return null;
   }
-  return null;
+  const jobs = Array.isArray(parsed) ? parsed : [parsed];
+  return jobs.length > 0 && jobs.every(isJob) ? jobs : null;
+}
+
+function isJob(value: unknown): value is PushJob {
+  const job = value as Partial<PushJob> | null;
+  return (
+    typeof job === 'object' &&
+    job !== null &&
+    typeof job.subscriptionId === 'string' &&
+    UUID.test(job.subscriptionId) &&
+    Number.isSafeInteger(job.messageSeq) &&
+    (job.messageSeq as number) > 0 &&
+    typeof job.leaseToken === 'string' &&
+    UUID.test(job.leaseToken) &&
+    Number.isSafeInteger(job.attempts)
+  );
 }
 
 function groupBySubscription(leases: readonly LeasedDelivery[]): Map<string, LeasedDelivery[]> {
