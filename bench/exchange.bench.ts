@@ -459,6 +459,8 @@ async function preparePlatform(
   postgres: string | undefined,
   subscriber: Subscriber,
 ): Promise<Platform> {
+  // Each platform numbers its events from 1: what an earlier platform delivered must not count as arrived.
+  subscriber.arrivals.clear();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), `huitong-bench-exchange-${engine}-`));
   let scratch: ScratchDatabase | undefined;
   let server: ServerProcess | undefined;
