@@ -2,6 +2,13 @@
  * SQL for `exchange.delivery`, the PostgreSQL delivery queue. No rules here beyond the queue's own:
  * a delivery is handed out only when it is due and no earlier delivery of the same subscription and
  * partition key is still open (per-key order); a lease that ran out makes it due again.
+ *
+ * A lease token is set only while a row is leased (every statement that moves a row out of `leased`
+ * clears it), so a row matching a token is a current lease, and the statements that take a lease's
+ * outcome match the token alone, without `status = 'leased'`. That predicate let the planner choose the
+ * partial index `delivery_open_key` (subscription, partition key, seq) for a lookup by subscription and
+ * seq, which then walks every open row of the subscription: 1.3 s for 256 rows over a 20,000-row backlog,
+ * against the primary key's microseconds.
  */
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
@@ -88,7 +95,7 @@ export async function completeDeliveries(
       from unnest(${leases.map((lease) => String(lease.messageSeq))}::bigint[],
                   ${leases.map((lease) => lease.leaseToken)}::uuid[]) as acked(seq, token)
      where d.subscription_id = ${subscriptionId}::uuid and d.message_seq = acked.seq
-       and d.lease_token = acked.token and d.status = 'leased'`.execute(executor);
+       and d.lease_token = acked.token`.execute(executor);
   return Number(result.numAffectedRows ?? 0n);
 }
 
@@ -113,7 +120,7 @@ export async function recordPushOutcomes(
                     ${delivered.map((lease) => String(lease.messageSeq))}::bigint[],
                     ${delivered.map((lease) => lease.leaseToken)}::uuid[]) as acked(subscription_id, seq, token)
        where d.subscription_id = acked.subscription_id and d.message_seq = acked.seq
-         and d.lease_token = acked.token and d.status = 'leased'`.execute(executor);
+         and d.lease_token = acked.token`.execute(executor);
   }
   if (failed.length > 0) {
     await sql`
@@ -128,7 +135,7 @@ export async function recordPushOutcomes(
                     ${failed.map((entry) => entry.error.slice(0, 1000))}::text[])
              as f(subscription_id, seq, token, status, retry_at, error)
        where d.subscription_id = f.subscription_id and d.message_seq = f.seq
-         and d.lease_token = f.token and d.status = 'leased'`.execute(executor);
+         and d.lease_token = f.token`.execute(executor);
   }
 }
 
@@ -146,7 +153,7 @@ export async function failDelivery(
        set status = ${outcome.dead ? 'dead' : 'pending'}, next_attempt_at = ${outcome.retryAt},
            lease_until = null, lease_token = null, last_error = ${outcome.error.slice(0, 1000)}
      where subscription_id = ${lease.subscriptionId}::uuid and message_seq = ${lease.messageSeq}
-       and lease_token = ${lease.leaseToken}::uuid and status = 'leased'`.execute(executor);
+       and lease_token = ${lease.leaseToken}::uuid`.execute(executor);
   return Number(result.numAffectedRows ?? 0n) > 0;
 }
 
@@ -163,7 +170,7 @@ export async function releaseDeliveries(
       from unnest(${leases.map((lease) => String(lease.messageSeq))}::bigint[],
                   ${leases.map((lease) => lease.leaseToken)}::uuid[]) as released(seq, token)
      where d.subscription_id = ${subscriptionId}::uuid and d.message_seq = released.seq
-       and d.lease_token = released.token and d.status = 'leased'`.execute(executor);
+       and d.lease_token = released.token`.execute(executor);
 }
 
 /** Makes dead (or pending) deliveries due again with a fresh attempt count: the console's resubmit. */
