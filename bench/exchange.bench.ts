@@ -551,7 +551,9 @@ async function preparePlatform(
 async function stopServer(server: ServerProcess): Promise<void> {
   const stopped = await server.stop();
   if (stopped.code !== 0) {
-    console.log(`  warning: the server exited with ${stopped.code ?? stopped.signal}:\n${server.output().slice(-2_000)}`);
+    console.log(
+      `  warning: the server exited with ${stopped.code ?? stopped.signal}:\n${server.output().slice(-2_000)}`,
+    );
   }
 }
 

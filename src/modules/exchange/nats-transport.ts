@@ -543,9 +543,7 @@ async function currentLeases(
         on d.subscription_id = job.subscription_id and d.message_seq = job.message_seq
        and d.lease_token = job.lease_token
      -- The token alone marks a current lease (delivery.repository.ts says why no status test).
-     where d.lease_until > now() + ${pushTimeoutMs} * interval '1 millisecond'`.execute(
-    database.kysely,
-  );
+     where d.lease_until > now() + ${pushTimeoutMs} * interval '1 millisecond'`.execute(database.kysely);
   return new Map(
     result.rows.map((row) => [
       pushJobId({
