@@ -148,6 +148,19 @@ export class ConfigCache {
     return version !== view.version;
   }
 
+  /**
+   * The view at `version` (one a statement saw, such as a push lease) or a later one, read anew only
+   * when the version moved: a push never uses an endpoint or mapping older than what its lease saw.
+   */
+  async atLeast(executor: Executor, version: number): Promise<ConfigView> {
+    this.observed(version);
+    const view = this.at(version) ?? (await this.current(executor));
+    if (view.version >= version) return view;
+    // A counter read already in flight when the statement ran: read it again.
+    await this.moved(executor, view);
+    return this.current(executor);
+  }
+
   /** A transaction saw this version: a view of another one is stale and goes. */
   observed(version: number): void {
     if (this.#view && this.#view.version !== version) this.#view = null;

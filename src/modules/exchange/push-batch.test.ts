@@ -19,6 +19,7 @@ import { type Exchange, openExchange } from './exchange.js';
 import { openNatsTransport } from './nats-transport.js';
 import { PostgresTransport } from './pg-transport.js';
 import { publish } from './publish.service.js';
+import type { DeliveryPolicy } from './push-delivery.js';
 
 const logger = pino({ level: 'silent' });
 const secrets = secretBox(randomBytes(32));
@@ -98,6 +99,18 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Pro
   }
 }
 
+/** A hub on the test database with this delivery policy (and the transport added by each test). */
+function exchangeOptions(delivery: Partial<DeliveryPolicy>) {
+  return {
+    database: testDatabase.database,
+    secrets,
+    logger,
+    suite: 'international' as const,
+    maxDataBytes: 1 << 20,
+    delivery,
+  };
+}
+
 const transports = [
   { name: 'postgres', open: undefined },
   ...(testNatsUrl ? [{ name: 'nats', open: () => openNatsTransport(testNatsUrl!, { ...names!, pollMs: 100 }) }] : []),
@@ -127,12 +140,7 @@ describe('batched push', () => {
       const code = `batch-${transport.name}`;
       const { publisher, subscriptionId } = await scenario(code, subscriber.url, 10);
       exchange = await openExchange({
-        database: testDatabase.database,
-        secrets,
-        logger,
-        suite: 'international',
-        maxDataBytes: 1 << 20,
-        delivery: { maxAttempts: 20, timeoutMs: 2_000, backoff: { baseMs: 50, maxMs: 200 } },
+        ...exchangeOptions({ maxAttempts: 20, timeoutMs: 2_000, backoff: { baseMs: 50, maxMs: 200 } }),
         ...(transport.open ? { openTransport: transport.open() } : {}),
       });
       try {
@@ -204,12 +212,7 @@ describe('batched push', () => {
     const code = `moved-${transport.name}`;
     const { publisher, subscriptionId } = await scenario(code, before.url, 1);
     exchange = await openExchange({
-      database: testDatabase.database,
-      secrets,
-      logger,
-      suite: 'international',
-      maxDataBytes: 1 << 20,
-      delivery: { maxAttempts: 20, timeoutMs: 5_000, backoff: { baseMs: 50, maxMs: 100 } },
+      ...exchangeOptions({ maxAttempts: 20, timeoutMs: 5_000, backoff: { baseMs: 50, maxMs: 100 } }),
       ...(transport.open ? { openTransport: transport.open() } : {}),
     });
     try {
@@ -243,14 +246,7 @@ describe('batched push', () => {
     );
     const code = 'woken';
     const { publisher, subscriptionId } = await scenario(code, subscriber.url, 1);
-    const options = {
-      database: testDatabase.database,
-      secrets,
-      logger,
-      suite: 'international' as const,
-      maxDataBytes: 1 << 20,
-      delivery: { maxAttempts: 20, timeoutMs: 5_000, backoff: { baseMs: 50, maxMs: 100 } },
-    };
+    const options = exchangeOptions({ maxAttempts: 20, timeoutMs: 5_000, backoff: { baseMs: 50, maxMs: 100 } });
     // The worker would not look for rows of its own accord within the test's time.
     worker = await openExchange({
       ...options,

@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.js';
 import { DomainError } from '../../platform/errors.js';
 import { type BackoffPolicy, backoffDelayMs } from '../../platform/events/retry-backoff.js';
-import type { ConfigCache, ConfigView } from './config-cache.js';
+import type { ConfigCache } from './config-cache.js';
 import {
   deliveryBody,
   deliveryEvent,
@@ -77,7 +77,7 @@ export async function pushDeliveries(
     executor,
     targets.map((target) => target.messageSeq),
   );
-  const view = await configAtLeast(executor, deps.config, Math.max(...targets.map((target) => target.configVersion)));
+  const view = await deps.config.atLeast(executor, Math.max(...targets.map((target) => target.configVersion)));
   const subscriptionIds = [...new Set(targets.map((target) => target.subscriptionId))];
   const endpoints = new Map<string, Endpoint | undefined>();
   for (const id of subscriptionIds) {
@@ -153,20 +153,6 @@ function groupBySubscription(targets: readonly PushTarget[]): Map<string, number
   }
   for (const group of groups.values()) group.sort((a, b) => targets[a]!.messageSeq - targets[b]!.messageSeq);
   return groups;
-}
-
-/**
- * The cached view of the configuration at `version` or a later one. Subscriptions and mappings move
- * the version when they change (migration 0019), so a push never uses an endpoint or mapping older
- * than what its lease saw; the view is read anew only when the version moved.
- */
-async function configAtLeast(executor: Executor, config: ConfigCache, version: number): Promise<ConfigView> {
-  config.observed(version);
-  const view = config.at(version) ?? (await config.current(executor));
-  if (view.version >= version) return view;
-  // A counter read already in flight when the lease was taken: read it again.
-  await config.moved(executor, view);
-  return config.current(executor);
 }
 
 async function loadEndpoint(executor: Executor, subscriptionId: string): Promise<Endpoint | undefined> {
