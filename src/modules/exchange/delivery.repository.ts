@@ -52,9 +52,12 @@ export async function leaseDeliveries(
         and ((d.status = 'pending' and d.next_attempt_at <= now())
              or (d.status = 'leased' and d.lease_until < now()))
         -- Only for approved subscriptions of enabled members: a revoked subscription's deliveries are
-        -- not sent, a disabled member's wait until it is enabled again.
-        and exists (select 1 from exchange.subscription s join exchange.member mb on mb.id = s.member_id
-                    where s.id = d.subscription_id and s.status = 'approved' and mb.status = 'enabled')
+        -- not sent, a disabled member's wait until it is enabled again. An array taken once, not a
+        -- correlated exists: the planner turned that into a join driven by the subscriptions, gathered
+        -- every open row of each and sorted them (89 ms for 256 of a 20,000-row backlog, against 10 ms).
+        and d.subscription_id = any (array(
+              select s.id from exchange.subscription s join exchange.member mb on mb.id = s.member_id
+              where s.status = 'approved' and mb.status = 'enabled'))
         and (d.partition_key is null or not exists (
               select 1 from exchange.delivery e
               where e.subscription_id = d.subscription_id and e.partition_key = d.partition_key
