@@ -8,7 +8,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.js';
 import { secretBox } from '../../platform/secrets/secret-box.js';
-import { leaseDeliveries, recordPushOutcomes } from './delivery.repository.js';
+import { leaseDeliveries, recordPushOutcomes, releaseDeliveries } from './delivery.repository.js';
 import { type Exchange, openExchange } from './exchange.js';
 import { publish } from './publish.service.js';
 
@@ -123,5 +123,37 @@ describe('leaseDeliveries', () => {
       leased.filter((lease) => lease.subscriptionId === subscriptions.get(name)).map((lease) => lease.partitionKey);
     expect(bySubscription('disabled')).toEqual(['a', 'b', 'c', null]);
     expect(bySubscription('revoked')).toEqual(['a', 'b', 'c', null]);
+  });
+
+  it('hands out a lease that ran out again, keeps a failed one back until its retry, and a released one at once', async () => {
+    const subscriptionId = subscriptions.get('disabled')!;
+    const open = () =>
+      leaseDeliveries(db(), { mode: 'push', subscriptionId, limit: 100, leaseMs: 60_000 }).then((leases) =>
+        leases.map((lease) => lease.partitionKey),
+      );
+    // Its four heads are leased (the test before); two of those leases run out.
+    await sql`update exchange.delivery set lease_until = now() - interval '1 second',
+                     next_attempt_at = now() - interval '1 second'
+               where subscription_id = ${subscriptionId}::uuid and status = 'leased' and partition_key in ('a', 'b')`.execute(
+      db(),
+    );
+    const again = await leaseDeliveries(db(), { mode: 'push', subscriptionId, limit: 100, leaseMs: 60_000 });
+    expect(again.map((lease) => [lease.partitionKey, lease.attempts])).toEqual([
+      ['a', 2],
+      ['b', 2],
+    ]);
+
+    const [a, b] = again;
+    await recordPushOutcomes(db(), [
+      {
+        lease: a!,
+        outcome: { delivered: false, error: 'HTTP 503', retryAt: new Date(Date.now() + 3_600_000), dead: false },
+      },
+    ]);
+    await releaseDeliveries(db(), subscriptionId, [b!]);
+    // a waits for its retry an hour from now; b is due at once, its attempt not counted.
+    const released = await leaseDeliveries(db(), { mode: 'push', subscriptionId, limit: 100, leaseMs: 60_000 });
+    expect(released.map((lease) => [lease.partitionKey, lease.attempts])).toEqual([['b', 2]]);
+    expect(await open()).toEqual([]);
   });
 });

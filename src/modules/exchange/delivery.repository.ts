@@ -1,7 +1,8 @@
 /**
  * SQL for `exchange.delivery`, the PostgreSQL delivery queue. No rules here beyond the queue's own:
  * a delivery is handed out only when it is due and no earlier delivery of the same subscription and
- * partition key is still open (per-key order); a lease that ran out makes it due again.
+ * partition key is still open (per-key order); a lease that ran out makes it due again (a lease sets
+ * `next_attempt_at` to its expiry, so "due" is `next_attempt_at <= now()` for every open row).
  *
  * A lease token is set only while a row is leased (every statement that moves a row out of `leased`
  * clears it), so a row matching a token is a current lease, and the statements that take a lease's
@@ -42,32 +43,42 @@ export async function leaseDeliveries(
     lease_token: string;
     config_version: string | number;
   }>`
-    with due as (
-      select d.subscription_id, d.message_seq
-      from exchange.delivery d
-      -- Walks open rows in log order (index delivery_open_seq) and stops at the limit: a deep backlog
-      -- is not gathered and sorted on every round.
-      where d.mode = ${options.mode} and d.status in ('pending', 'leased')
-        and (${subscription}::uuid is null or d.subscription_id = ${subscription}::uuid)
-        and ((d.status = 'pending' and d.next_attempt_at <= now())
-             or (d.status = 'leased' and d.lease_until < now()))
-        -- Only for approved subscriptions of enabled members: a revoked subscription's deliveries are
-        -- not sent, a disabled member's wait until it is enabled again. An array taken once, not a
-        -- correlated exists: the planner turned that into a join driven by the subscriptions, gathered
-        -- every open row of each and sorted them (89 ms for 256 of a 20,000-row backlog, against 10 ms).
-        and d.subscription_id = any (array(
-              select s.id from exchange.subscription s join exchange.member mb on mb.id = s.member_id
-              where s.status = 'approved' and mb.status = 'enabled'))
-        and (d.partition_key is null or not exists (
-              select 1 from exchange.delivery e
-              where e.subscription_id = d.subscription_id and e.partition_key = d.partition_key
-                and e.status in ('pending', 'leased') and e.message_seq < d.message_seq))
-      order by d.message_seq
+    with candidate as (
+      -- Approved subscriptions of enabled members only: a revoked subscription's deliveries are not
+      -- sent, a disabled member's wait until it is enabled again. Each one's due rows come from its own
+      -- index range (delivery_ready), at most the limit of each, so the cost is the limit times the
+      -- subscriptions with due rows, however much any of them has waiting in backoff or unfetched.
+      select c.subscription_id, c.message_seq, c.next_attempt_at
+      from unnest(array(
+             select s.id from exchange.subscription s join exchange.member mb on mb.id = s.member_id
+             where s.mode = ${options.mode} and s.status = 'approved' and mb.status = 'enabled'
+               and (${subscription}::uuid is null or s.id = ${subscription}::uuid))) as s(id)
+      cross join lateral (
+        select d.subscription_id, d.message_seq, d.next_attempt_at
+        from exchange.delivery d
+        where d.subscription_id = s.id and d.status in ('pending', 'leased') and d.next_attempt_at <= now()
+          and (d.status = 'pending' or d.lease_until < now())
+          -- Per-key order: only the earliest open delivery of its key.
+          and (d.partition_key is null or not exists (
+                select 1 from exchange.delivery e
+                where e.subscription_id = d.subscription_id and e.partition_key = d.partition_key
+                  and e.status in ('pending', 'leased') and e.message_seq < d.message_seq))
+        order by d.next_attempt_at, d.message_seq
+        limit ${options.limit}) c
+      order by c.next_attempt_at, c.message_seq
       limit ${options.limit}
-      for update skip locked
+    ), due as (
+      -- Locked, and checked again once locked: another worker may have leased a candidate meanwhile.
+      select d.subscription_id, d.message_seq
+      from exchange.delivery d join candidate using (subscription_id, message_seq)
+      where d.status in ('pending', 'leased') and d.next_attempt_at <= now()
+        and (d.status = 'pending' or d.lease_until < now())
+      for update of d skip locked
     )
+    -- The lease's expiry is also when the row is due again, should its worker never report.
     update exchange.delivery d
        set status = 'leased', lease_until = now() + ${options.leaseMs} * interval '1 millisecond',
+           next_attempt_at = now() + ${options.leaseMs} * interval '1 millisecond',
            lease_token = gen_random_uuid(), attempts = d.attempts + 1, last_attempt_at = now()
       from due
      where d.subscription_id = due.subscription_id and d.message_seq = due.message_seq
@@ -169,7 +180,8 @@ export async function releaseDeliveries(
   if (leases.length === 0) return;
   await sql`
     update exchange.delivery d
-       set status = 'pending', lease_until = null, lease_token = null, attempts = greatest(d.attempts - 1, 0)
+       set status = 'pending', next_attempt_at = now(), lease_until = null, lease_token = null,
+           attempts = greatest(d.attempts - 1, 0)
       from unnest(${leases.map((lease) => String(lease.messageSeq))}::bigint[],
                   ${leases.map((lease) => lease.leaseToken)}::uuid[]) as released(seq, token)
      where d.subscription_id = ${subscriptionId}::uuid and d.message_seq = released.seq
