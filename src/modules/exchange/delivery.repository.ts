@@ -69,10 +69,14 @@ export async function leaseDeliveries(
       limit ${options.limit}
     ), due as (
       -- Locked, and checked again once locked: another worker may have leased a candidate meanwhile.
+      -- The check is a case so that no partial index is seen to apply: on stale statistics (a table
+      -- filled faster than autovacuum analyses it) the planner found each candidate through
+      -- delivery_open_key by subscription alone, a walk over all its open rows per candidate.
       select d.subscription_id, d.message_seq
       from exchange.delivery d join candidate using (subscription_id, message_seq)
-      where d.status in ('pending', 'leased') and d.next_attempt_at <= now()
-        and (d.status = 'pending' or d.lease_until < now())
+      where case d.status when 'pending' then d.next_attempt_at <= now()
+                          when 'leased' then d.lease_until < now()
+                          else false end
       for update of d skip locked
     )
     -- The lease's expiry is also when the row is due again, should its worker never report.
