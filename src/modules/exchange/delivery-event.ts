@@ -10,7 +10,7 @@
 import type { KeyObject } from 'node:crypto';
 import { sql } from 'kysely';
 import { canonicalJson, type JsonValue } from '../../platform/audit/canonical-json.js';
-import type { Executor } from '../../platform/db/database.js';
+import { type Executor, PREPARED } from '../../platform/db/database.js';
 import type { ConfigView } from './config-cache.js';
 import { eventType } from './event-type.js';
 import { type SigningAlgorithm, signBytes, verifyBytes } from './exchange-crypto.js';
@@ -58,7 +58,7 @@ export async function loadMessages(executor: Executor, seqs: readonly number[]):
     key_id: string;
     signature: Uint8Array;
     entry_hash: Uint8Array;
-  }>`select seq, id, source, event_id, standard_code, standard_version, partition_key, correlation_id, subject,
+  }>`${PREPARED} select seq, id, source, event_id, standard_code, standard_version, partition_key, correlation_id, subject,
             event_time, data, data_ref, algorithm, key_id, signature, entry_hash
      from exchange.message where seq = any(${seqs.map(String)}::bigint[])`.execute(executor);
   return new Map(

@@ -12,7 +12,7 @@
  * against the primary key's microseconds.
  */
 import { sql } from 'kysely';
-import type { Executor } from '../../platform/db/database.js';
+import { type Executor, PREPARED } from '../../platform/db/database.js';
 
 export interface LeasedDelivery {
   subscriptionId: string;
@@ -42,7 +42,7 @@ export async function leaseDeliveries(
     attempts: number;
     lease_token: string;
     config_version: string | number;
-  }>`
+  }>`${PREPARED}
     with candidate as (
       -- Approved subscriptions of enabled members only: a revoked subscription's deliveries are not
       -- sent, a disabled member's wait until it is enabled again. Each one's due rows come from its own
@@ -107,7 +107,7 @@ export async function completeDeliveries(
   leases: ReadonlyArray<{ messageSeq: number; leaseToken: string }>,
 ): Promise<number> {
   if (leases.length === 0) return 0;
-  const result = await sql`
+  const result = await sql`${PREPARED}
     update exchange.delivery d
        set status = 'delivered', delivered_at = now(), lease_until = null, lease_token = null, last_error = null
       from unnest(${leases.map((lease) => String(lease.messageSeq))}::bigint[],
@@ -131,7 +131,7 @@ export async function recordPushOutcomes(
   const delivered = outcomes.filter((entry) => entry.outcome.delivered).map((entry) => entry.lease);
   const failed = outcomes.flatMap((entry) => (entry.outcome.delivered ? [] : [{ ...entry.lease, ...entry.outcome }]));
   if (delivered.length > 0) {
-    await sql`
+    await sql`${PREPARED}
       update exchange.delivery d
          set status = 'delivered', delivered_at = now(), lease_until = null, lease_token = null, last_error = null
         from unnest(${delivered.map((lease) => lease.subscriptionId)}::uuid[],
@@ -141,7 +141,7 @@ export async function recordPushOutcomes(
          and d.lease_token = acked.token`.execute(executor);
   }
   if (failed.length > 0) {
-    await sql`
+    await sql`${PREPARED}
       update exchange.delivery d
          set status = f.status, next_attempt_at = f.retry_at, lease_until = null, lease_token = null,
              last_error = f.error

@@ -16,7 +16,7 @@
  */
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database, Executor } from '../../platform/db/database.js';
+import { type Database, type Executor, PREPARED } from '../../platform/db/database.js';
 import { ConflictError } from '../../platform/errors.js';
 import { type ConfigCache, ConfigMovedError } from './config-cache.js';
 import { digest, signBytes } from './exchange-crypto.js';
@@ -191,7 +191,7 @@ export class MessageLog {
 }
 
 async function lockHead(tx: Executor): Promise<{ seq: number; entryHash: Buffer }> {
-  const result = await sql<{ seq: string; entry_hash: Uint8Array }>`
+  const result = await sql<{ seq: string; entry_hash: Uint8Array }>`${PREPARED}
     select seq, entry_hash from exchange.log_head where id = 1 for update`.execute(tx);
   const row = result.rows[0];
   if (!row) throw new ConflictError('exchange.log_missing');
@@ -215,7 +215,7 @@ async function selectExisting(
     source: string | null;
     event_id: string | null;
     deliveries: number | null;
-  }>`
+  }>`${PREPARED}
     select v.version as config_version, m.id, m.seq, m.source, m.event_id,
            (select count(*)::int from exchange.delivery d where d.message_seq = m.seq) as deliveries
     from exchange.config_version v
@@ -258,7 +258,7 @@ async function writeAppended(
 ): Promise<void> {
   const column = <T>(pick: (message: LoggedMessage) => T) => messages.map(pick);
   const hex = (pick: (message: LoggedMessage) => Buffer) => messages.map((message) => pick(message).toString('hex'));
-  await sql`
+  await sql`${PREPARED}
     with appended as (
       insert into exchange.message (seq, id, source, event_id, standard_code, standard_version, classification,
         partition_key, correlation_id, subject, event_time, received_at, data, data_size, data_ref, data_ref_type,

@@ -28,7 +28,7 @@ import {
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection, nanos, type Subscription } from '@nats-io/transport-node';
 import { sql } from 'kysely';
-import type { Database } from '../../platform/db/database.js';
+import { type Database, PREPARED } from '../../platform/db/database.js';
 import { type LeasedDelivery, leaseDeliveries, recordPushOutcomes, releaseDeliveries } from './delivery.repository.js';
 import { PostgresTransport } from './pg-transport.js';
 import { pushDeliveries } from './push-delivery.js';
@@ -534,7 +534,7 @@ async function currentLeases(
     lease_token: string;
     attempts: number;
     config_version: string | number;
-  }>`
+  }>`${PREPARED}
     select d.subscription_id, d.message_seq, d.lease_token, d.attempts,
            (select version from exchange.config_version where id = 1) as config_version
       from exchange.delivery d

@@ -3,6 +3,7 @@
  * when DATABASE_URL is set. Both speak the same SQL through Kysely; each module views the handle
  * through its own table types with `tablesOf`.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
@@ -50,6 +51,38 @@ export interface DatabaseOptions {
 }
 
 /**
+ * Put first in a statement's SQL (`sql\`${PREPARED} select …\``) for PostgreSQL to plan it once per
+ * connection instead of on every execution. For a few hot statements of constant text (the delivery
+ * queue's lease: ~5 ms of planning against ~1 ms of execution). PGlite reads it as a comment.
+ */
+export const PREPARED = sql.raw('/* prepared */');
+const PREPARED_MARK = '/* prepared */';
+
+/**
+ * A pool client that sends marked statements as named prepared statements, named after their text
+ * (pg prepares a name once per connection and reuses it after).
+ */
+class PreparingClient extends pg.Client {
+  // biome-ignore lint/suspicious/noExplicitAny: pg's query has a dozen overloads; this passes all of them through.
+  override query(config: any, values?: any, callback?: any): any {
+    if (typeof config === 'string' && config.startsWith(PREPARED_MARK) && Array.isArray(values)) {
+      return super.query({ name: statementName(config), text: config, values }, callback);
+    }
+    return super.query(config, values, callback);
+  }
+}
+
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `huitong_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/**
  * Views a handle through a module's table types.
  * @example const db = tablesOf<DirectoryTables>(database.kysely);
  */
@@ -76,6 +109,7 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Data
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: poolSize,
+    Client: PreparingClient,
     // No JIT: the platform's queries are short, and the planner prices some of them (a queue walked in
     // order over a deep backlog) above the JIT threshold, then spends ~45 ms compiling a query that
     // reads a few hundred index entries. Server-wide settings are the operator's; this is per session.
