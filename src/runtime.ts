@@ -40,6 +40,7 @@ import { FsBlobStore } from './platform/blobs/fs-blob-store.js';
 import { loadCalendar, type WorkingDayCalendar } from './platform/calendar/working-days.js';
 import { type Database, openDatabase } from './platform/db/database.js';
 import { migrate, pendingMigrations } from './platform/db/migrations.js';
+import { startPGliteMaintenance } from './platform/db/pglite-maintenance.js';
 import { EventDispatcher } from './platform/events/dispatcher.js';
 import type { Authenticator } from './platform/http/authentication.js';
 import { metricsRoutes } from './platform/http/metrics.routes.js';
@@ -97,6 +98,9 @@ export interface OpenRuntimeOptions {
  * an hour raises a new day's alerts early in the morning without measurable load.
  */
 const DEADLINE_SWEEP_INTERVAL_MS = 15 * 60_000;
+/** The embedded database's vacuum and analyse (no autovacuum runs in PGlite): 10 minutes after start, then hourly. */
+const PGLITE_MAINTENANCE_FIRST_DELAY_MS = 10 * 60_000;
+const PGLITE_MAINTENANCE_INTERVAL_MS = 60 * 60_000;
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -167,6 +171,13 @@ export async function openRuntime(config: Config, options: OpenRuntimeOptions = 
           logger: pino({ level: config.logLevel, redact: logRedactPaths }).child({ component: 'cases' }),
         });
         closers.push(stopSweeper); // runs first on close, before the database goes
+        const stopMaintenance = startPGliteMaintenance({
+          database,
+          firstDelayMs: PGLITE_MAINTENANCE_FIRST_DELAY_MS,
+          intervalMs: PGLITE_MAINTENANCE_INTERVAL_MS,
+          logger: pino({ level: config.logLevel, redact: logRedactPaths }).child({ component: 'database' }),
+        });
+        closers.push(stopMaintenance);
       },
       async close() {
         for (const close of closers.reverse()) await close();
