@@ -8,6 +8,7 @@
 import type { Logger } from 'pino';
 import type { WorkingDayCalendar } from '../../platform/calendar/working-days.js';
 import type { Database } from '../../platform/db/database.js';
+import { startPeriodicTask } from '../../platform/periodic-task.js';
 import { sweepDeadlines } from './alert.service.js';
 import { recomputeProvisionalDeadlines } from './provisional-deadlines.service.js';
 
@@ -28,29 +29,14 @@ export interface DeadlineSweeperOptions {
 export function startDeadlineSweeper(options: DeadlineSweeperOptions): () => Promise<void> {
   const clock = options.clock ?? (() => new Date());
   const { database, calendar, warnDays } = options;
-  let stopped = false;
-  let running: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
   const sweep = async () => {
     const recount = await recomputeProvisionalDeadlines(database.kysely, { calendar, warnDays, clock });
     if (recount.recomputed > 0) options.logger?.info(recount, 'provisional deadlines recomputed');
     const report = await sweepDeadlines(database.kysely, { clock });
     if (report.yellow + report.red > 0) options.logger?.info(report, 'deadline alerts raised');
   };
-  const run = () => {
-    running = sweep()
-      .catch((error: unknown) => {
-        options.logger?.error({ err: error }, 'deadline sweep failed');
-      })
-      .finally(() => {
-        running = undefined;
-        if (!stopped) timer = setTimeout(run, options.intervalMs).unref();
-      });
-  };
-  run();
-  return async () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    await running;
-  };
+  return startPeriodicTask(sweep, {
+    intervalMs: options.intervalMs,
+    onError: (error) => options.logger?.error({ err: error }, 'deadline sweep failed'),
+  });
 }

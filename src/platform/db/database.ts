@@ -55,8 +55,8 @@ export interface DatabaseOptions {
  * connection instead of on every execution. For a few hot statements of constant text (the delivery
  * queue's lease: ~5 ms of planning against ~1 ms of execution). PGlite reads it as a comment.
  */
-export const PREPARED = sql.raw('/* prepared */');
 const PREPARED_MARK = '/* prepared */';
+export const PREPARED = sql.raw(PREPARED_MARK);
 
 /**
  * A pool client that sends marked statements as named prepared statements, named after their text

@@ -10,6 +10,7 @@
 
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
+import { startPeriodicTask } from '../periodic-task.js';
 import type { Database } from './database.js';
 
 export interface PGliteMaintenanceOptions {
@@ -33,25 +34,16 @@ export async function maintainPGlite(database: Database): Promise<void> {
 export function startPGliteMaintenance(options: PGliteMaintenanceOptions): () => Promise<void> {
   const { database, logger } = options;
   if (database.engine !== 'pglite') return async () => {};
-  let stopped = false;
-  let running: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const run = () => {
-    const started = performance.now();
-    running = maintainPGlite(database)
-      .then(() =>
-        logger?.info({ ms: Math.round(performance.now() - started) }, 'embedded database vacuumed and analysed'),
-      )
-      .catch((error: unknown) => logger?.error({ err: error }, 'embedded database maintenance failed'))
-      .finally(() => {
-        running = undefined;
-        if (!stopped) timer = setTimeout(run, options.intervalMs).unref();
-      });
-  };
-  timer = setTimeout(run, options.firstDelayMs).unref();
-  return async () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    await running;
-  };
+  return startPeriodicTask(
+    async () => {
+      const started = performance.now();
+      await maintainPGlite(database);
+      logger?.info({ ms: Math.round(performance.now() - started) }, 'embedded database vacuumed and analysed');
+    },
+    {
+      firstDelayMs: options.firstDelayMs,
+      intervalMs: options.intervalMs,
+      onError: (error) => logger?.error({ err: error }, 'embedded database maintenance failed'),
+    },
+  );
 }
